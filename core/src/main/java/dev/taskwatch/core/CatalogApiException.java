@@ -1,0 +1,118 @@
+package dev.taskwatch.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The API answered with a status that is neither {@code 200} nor {@code 303}. Carries the HTTP status, the error body
+ * the API sent (code, message, details, request id) and any {@code Retry-After} hint.
+ *
+ * <p>Transient: {@code 408}, {@code 429}, {@code 500}, {@code 502}, {@code 503}, {@code 504}. Everything else,
+ * including {@code 404}, is a definite answer (the watcher treats a {@code 404} soon after creation as transient on
+ * its own terms).
+ */
+public final class CatalogApiException extends TaskwatchException {
+
+    private static final long serialVersionUID = 1L;
+    private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
+
+    private final String request;
+    private final int httpStatus;
+    private final @Nullable String codeValue;
+    private final @Nullable String serverMessage;
+    private final List<ErrorDetail> details;
+    private final @Nullable String requestId;
+    private final @Nullable Duration retryAfter;
+
+    /**
+     * @param request the request line, such as {@code GET /zones/z1/catalog_tasks/t1}
+     * @param httpStatus the HTTP status code
+     * @param codeValue the raw error code from the body, if any
+     * @param serverMessage the error message from the body, if any
+     * @param details the error details from the body
+     * @param requestId the request id the server reported, if any
+     * @param retryAfter the server's hint for when to try again, if any
+     */
+    public CatalogApiException(
+            String request,
+            int httpStatus,
+            @Nullable String codeValue,
+            @Nullable String serverMessage,
+            List<ErrorDetail> details,
+            @Nullable String requestId,
+            @Nullable Duration retryAfter) {
+        super(
+                describe(request, httpStatus, codeValue, serverMessage, requestId),
+                null,
+                TRANSIENT_STATUSES.contains(httpStatus));
+        this.request = Objects.requireNonNull(request, "request");
+        this.httpStatus = httpStatus;
+        this.codeValue = codeValue;
+        this.serverMessage = serverMessage;
+        this.details = List.copyOf(details);
+        this.requestId = requestId;
+        this.retryAfter = retryAfter;
+    }
+
+    /** The request that failed, such as {@code GET /zones/z1/catalog_tasks/t1}. */
+    public String request() {
+        return request;
+    }
+
+    /** The HTTP status code. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The typed error code; {@link ErrorCode#UNKNOWN} when the body had none or an unknown one. */
+    public ErrorCode code() {
+        return ErrorCode.fromWire(codeValue);
+    }
+
+    /** The raw error code from the body, if any. */
+    public @Nullable String codeValue() {
+        return codeValue;
+    }
+
+    /** The error message from the body, if any. */
+    public @Nullable String serverMessage() {
+        return serverMessage;
+    }
+
+    /** The error details from the body; empty when there were none. */
+    public List<ErrorDetail> details() {
+        return details;
+    }
+
+    /** The request id the server reported, if any. */
+    public @Nullable String requestId() {
+        return requestId;
+    }
+
+    /** The server's hint for when to try again ({@code Retry-After} or {@code retry-after-ms}), if any. */
+    public @Nullable Duration retryAfter() {
+        return retryAfter;
+    }
+
+    private static String describe(
+            String request,
+            int httpStatus,
+            @Nullable String codeValue,
+            @Nullable String serverMessage,
+            @Nullable String requestId) {
+        StringBuilder sb = new StringBuilder(request).append(" → ").append(httpStatus);
+        if (codeValue != null) {
+            sb.append(' ').append(codeValue);
+        }
+        if (serverMessage != null) {
+            sb.append(": ").append(serverMessage);
+        }
+        if (requestId != null) {
+            sb.append(" (request ").append(requestId).append(')');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.taskwatch.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server answered, but not with something this client can accept: a body that is not a valid Task, a body over
+ * the size cap, or a Task whose id is not the one asked for. A malformed or oversized body is transient (a proxy may
+ * have garbled one response); a Task for another id is not.
+ */
+public final class CatalogProtocolException extends TaskwatchException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what was wrong, without secrets
+     * @param cause the underlying failure, if any
+     * @param transientFailure whether a later attempt may succeed
+     */
+    public CatalogProtocolException(String message, @Nullable Throwable cause, boolean transientFailure) {
+        super(message, cause, transientFailure);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.taskwatch.core;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * A non-blocking client for Keycard's catalog task status endpoint,
+ * {@code GET {baseUrl}/zones/{zone_id}/catalog_tasks/{task_id}}.
+ *
+ * <p>Share one client per application: it is thread-safe and holds a connection pool. {@link #close()} releases the
+ * pool.
+ *
+ * <pre>{@code
+ * try (CatalogTasksClient client = CatalogTasksClient.builder()
+ *         .baseUrl(URI.create("https://api.keycard.ai"))
+ *         .credentials(Credentials.fromEnvironment())
+ *         .build()) {
+ *     Task task = client.retrieve("zone-1", "task-1").block();
+ * }
+ * }</pre>
+ *
+ * <p>Every method returns a lazy {@link Mono}: nothing is sent until subscription, and cancelling aborts the
+ * exchange. A {@code 200} gives the decoded {@link Task}; a {@code 303 See Other} means the task completed and gives
+ * a {@link TaskStatus#COMPLETED} task with the install id taken from {@code Location} (the redirect is never
+ * followed). Anything else errors with a {@link TaskwatchException}: {@link CatalogApiException} for other HTTP
+ * statuses, {@link CatalogTransportException} for I/O failures and timeouts, {@link CatalogProtocolException} for a
+ * body that is malformed, over the size cap, or about another task. Invalid ids fail with
+ * {@link IllegalArgumentException} before any I/O.
+ *
+ * <p>The interface has one abstract method, {@link #exchange}, so a scripted source for tests is a lambda.
+ */
+@FunctionalInterface
+public interface CatalogTasksClient extends AutoCloseable {
+
+    /** A builder with the defaults described on each of its methods. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Requests a task's status, keeping the server's polling hint.
+     *
+     * @param zoneId the zone id: 1–128 characters of {@code [A-Za-z0-9._~-]}, not {@code .} or {@code ..}
+     * @param taskId the task id, same rules
+     * @param clientRequestId the {@code X-Client-Request-ID} to send, or {@code null} to send none: 1–128 printable
+     *     ASCII characters
+     * @return a lazy Mono of the response
+     * @throws IllegalArgumentException (when called) if an id or the client request id is invalid
+     */
+    Mono<TaskResponse> exchange(String zoneId, String taskId, @Nullable String clientRequestId);
+
+    /**
+     * Retrieves a task's status without an {@code X-Client-Request-ID}.
+     *
+     * @throws IllegalArgumentException if an id is invalid
+     * @see #exchange(String, String, String)
+     */
+    default Mono<Task> retrieve(String zoneId, String taskId) {
+        return exchange(zoneId, taskId, null).map(TaskResponse::task);
+    }
+
+    /**
+     * Retrieves a task's status, sending {@code clientRequestId} as {@code X-Client-Request-ID}.
+     *
+     * @throws IllegalArgumentException if an id or the client request id is invalid
+     * @see #exchange(String, String, String)
+     */
+    default Mono<Task> retrieve(String zoneId, String taskId, String clientRequestId) {
+        Objects.requireNonNull(clientRequestId, "clientRequestId");
+        return exchange(zoneId, taskId, clientRequestId).map(TaskResponse::task);
+    }
+
+    /** Releases the connection pool. In-flight exchanges fail. Does nothing by default. */
+    @Override
+    default void close() {}
+
+    /** Configures a {@link CatalogTasksClient}. Not thread-safe; {@link #build()} may be called more than once. */
+    final class Builder {
+        static final URI DEFAULT_BASE_URL = URI.create("https://api.keycard.ai");
+        static final int DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+        private @Nullable URI baseUrl;
+        private @Nullable Credentials credentials;
+        private Duration responseTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private int maxConnections = 64;
+        private Clock clock = Clock.systemUTC();
+
+        Builder() {}
+
+        /**
+         * The API's base URL, {@code http} or {@code https}, optionally with a path prefix. Defaults to the
+         * {@code KEYCARD_API_BASE_URL} environment variable, else {@code https://api.keycard.ai}.
+         *
+         * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host, or has a query, a
+         *     fragment or user info
+         */
+        public Builder baseUrl(URI baseUrl) {
+            this.baseUrl = Endpoint.requireBaseUrl(baseUrl);
+            return this;
+        }
+
+        /** How to authenticate. Defaults to {@link Credentials#fromEnvironment()}, read when {@link #build()} runs. */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /**
+         * How long to wait for a response once the request is sent, and between reads of its body. Defaults to 10
+         * seconds.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder responseTimeout(Duration responseTimeout) {
+            this.responseTimeout = requirePositive(responseTimeout, "responseTimeout");
+            return this;
+        }
+
+        /**
+         * How long to wait for a TCP connection. Defaults to 5 seconds.
+         *
+         * @throws IllegalArgumentException if not positive or over {@link Integer#MAX_VALUE} milliseconds
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            requirePositive(connectTimeout, "connectTimeout");
+            if (connectTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("connectTimeout too large: " + connectTimeout);
+            }
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /**
+         * The largest response body accepted, enforced while reading. Defaults to 1 MiB (1048576 bytes).
+         *
+         * @throws IllegalArgumentException if below 1024
+         */
+        public Builder maxResponseBytes(int maxResponseBytes) {
+            if (maxResponseBytes < 1024) {
+                throw new IllegalArgumentException("maxResponseBytes must be at least 1024, got " + maxResponseBytes);
+            }
+            this.maxResponseBytes = maxResponseBytes;
+            return this;
+        }
+
+        /**
+         * The most connections open to the API at once; further requests queue for a free one. Defaults to 64.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** The clock deciding when a cached OAuth2 token expires (tests only). */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the client.
+         *
+         * @throws IllegalArgumentException if credentials would be sent over plain http to a host that is not
+         *     loopback, or the environment holds an unusable base URL or credentials
+         */
+        public CatalogTasksClient build() {
+            URI base = baseUrl != null ? baseUrl : Endpoint.defaultBaseUrl(System.getenv());
+            Credentials creds = credentials != null ? credentials : Credentials.fromEnvironment();
+            Endpoint.requireSafeForCredentials(base, creds);
+            return new NettyCatalogTasksClient(
+                    base, creds, responseTimeout, connectTimeout, maxResponseBytes, maxConnections, clock);
+        }
+
+        private static Duration requirePositive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+    }
+}

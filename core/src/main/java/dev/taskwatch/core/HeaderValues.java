@@ -1,0 +1,70 @@
+package dev.taskwatch.core;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** Validation of everything that ends up in a URL path or a header, done before any I/O. */
+final class HeaderValues {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
+    private static final int MAX_REQUEST_ID = 128;
+
+    private HeaderValues() {}
+
+    /** An id safe to put in a path segment as is: 1–128 unreserved characters, not {@code .} or {@code ..}. */
+    static String requireId(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (!ID.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+            throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._~-] and not '.' or"
+                    + " '..', got " + quote(value));
+        }
+        return value;
+    }
+
+    /** A client request id: 1–128 printable ASCII characters (so no CR, LF or other control character). */
+    static String requireClientRequestId(String value) {
+        Objects.requireNonNull(value, "clientRequestId");
+        if (value.isEmpty() || value.length() > MAX_REQUEST_ID || !printableAscii(value)) {
+            throw new IllegalArgumentException(
+                    "clientRequestId must be 1-128 printable ASCII characters without CR/LF, got " + quote(value));
+        }
+        return value;
+    }
+
+    /** A secret: non-blank printable ASCII. The value itself never appears in the message. */
+    static String requireToken(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isBlank() || !printableAscii(value)) {
+            throw new IllegalArgumentException(name + " must be non-blank printable ASCII (value not shown)");
+        }
+        return value;
+    }
+
+    private static boolean printableAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Quotes a rejected value for a message, escaping control characters and truncating long ones. */
+    static String quote(String value) {
+        StringBuilder sb = new StringBuilder("\"");
+        int limit = Math.min(value.length(), 40);
+        for (int i = 0; i < limit; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (value.length() > limit) {
+            sb.append("…(").append(value.length()).append(" chars)");
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,231 @@
+package dev.taskwatch.core;
+
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.resources.ConnectionProvider;
+
+/** The Reactor Netty implementation behind {@link CatalogTasksClient#builder()}. */
+final class NettyCatalogTasksClient implements CatalogTasksClient {
+
+    private static final Logger log = LoggerFactory.getLogger(CatalogTasksClient.class);
+    static final String USER_AGENT = "taskwatch/" + version();
+
+    private final URI baseUrl;
+    private final String origin;
+    private final Credentials credentials;
+    private final Duration responseTimeout;
+    private final int maxResponseBytes;
+    private final Clock clock;
+    private final ConnectionProvider provider;
+    private final HttpClient http;
+    private final @Nullable TokenSource tokens;
+
+    NettyCatalogTasksClient(
+            URI baseUrl,
+            Credentials credentials,
+            Duration responseTimeout,
+            Duration connectTimeout,
+            int maxResponseBytes,
+            int maxConnections,
+            Clock clock) {
+        this.baseUrl = baseUrl;
+        this.origin = Endpoint.origin(baseUrl);
+        this.credentials = credentials;
+        this.responseTimeout = responseTimeout;
+        this.maxResponseBytes = maxResponseBytes;
+        this.clock = clock;
+        // Idle connections are dropped well before typical server and proxy idle timeouts (60 s and up), which is
+        // what otherwise surfaces as "connection prematurely closed" on the next request.
+        this.provider = ConnectionProvider.builder("taskwatch")
+                .maxConnections(maxConnections)
+                .pendingAcquireMaxCount(-1)
+                .pendingAcquireTimeout(Duration.ofSeconds(60))
+                .maxIdleTime(Duration.ofSeconds(20))
+                .maxLifeTime(Duration.ofMinutes(5))
+                .evictInBackground(Duration.ofSeconds(30))
+                .build();
+        this.http = HttpClient.create(provider)
+                .followRedirect(false)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .responseTimeout(responseTimeout)
+                .headers(h ->
+                        h.set(HttpHeaderNames.USER_AGENT, USER_AGENT).set(HttpHeaderNames.ACCEPT, "application/json"));
+        this.tokens = credentials instanceof ClientCredentials cc
+                ? new TokenSource(http, baseUrl, cc, maxResponseBytes, clock)
+                : null;
+    }
+
+    @Override
+    public Mono<TaskResponse> exchange(String zoneId, String taskId, @Nullable String clientRequestId) {
+        HeaderValues.requireId(zoneId, "zoneId");
+        HeaderValues.requireId(taskId, "taskId");
+        if (clientRequestId != null) {
+            HeaderValues.requireClientRequestId(clientRequestId);
+        }
+        String path = Endpoint.taskPath(baseUrl, zoneId, taskId);
+        Exchange exchange = new Exchange("GET " + path, origin + path, taskId, clientRequestId);
+        if (credentials instanceof BearerCredentials bearer) {
+            String header = "Bearer " + bearer.token();
+            return Mono.defer(() -> exchange.send(header));
+        }
+        TokenSource tokenSource = tokens;
+        if (tokenSource == null) {
+            return Mono.defer(() -> exchange.send(null));
+        }
+        return tokenSource
+                .token()
+                .flatMap(token -> exchange.send(token.header())
+                        // One retry with a fresh token when the cached one was refused (revoked, clock skew).
+                        .onErrorResume(NettyCatalogTasksClient::isUnauthorized, e -> {
+                            log.debug(
+                                    "{} → 401 with a cached token; fetching a new one and retrying once",
+                                    exchange.request);
+                            tokenSource.invalidate(token);
+                            return tokenSource.token().flatMap(fresh -> exchange.send(fresh.header()));
+                        }));
+    }
+
+    @Override
+    public void close() {
+        provider.dispose();
+    }
+
+    @Override
+    public String toString() {
+        return "CatalogTasksClient{baseUrl=" + baseUrl + ", credentials=" + credentials + ", responseTimeout="
+                + responseTimeout + "}";
+    }
+
+    private static boolean isUnauthorized(Throwable e) {
+        return e instanceof CatalogApiException api && api.httpStatus() == 401;
+    }
+
+    /** One logical request; {@link #send} may run twice (the 401 retry). */
+    private final class Exchange {
+        final String request;
+        final String uri;
+        final String taskId;
+        final @Nullable String clientRequestId;
+
+        Exchange(String request, String uri, String taskId, @Nullable String clientRequestId) {
+            this.request = request;
+            this.uri = uri;
+            this.taskId = taskId;
+            this.clientRequestId = clientRequestId;
+        }
+
+        Mono<TaskResponse> send(@Nullable String authorization) {
+            long start = System.nanoTime();
+            return http.headers(h -> {
+                        if (authorization != null) {
+                            h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+                        }
+                        if (clientRequestId != null) {
+                            h.set("X-Client-Request-ID", clientRequestId);
+                        }
+                    })
+                    .get()
+                    .uri(uri)
+                    .response(this::handle)
+                    .singleOrEmpty()
+                    .switchIfEmpty(Mono.error(
+                            () -> new CatalogTransportException(request + " ended without a response", null, true)))
+                    .onErrorMap(e -> !(e instanceof TaskwatchException), e -> transportFailure(request, e))
+                    .doOnEach(signal -> {
+                        if (log.isDebugEnabled() && (signal.isOnNext() || signal.isOnError())) {
+                            long ms = (System.nanoTime() - start) / 1_000_000;
+                            Object outcome = signal.isOnNext()
+                                    ? signal.get().task().statusValue()
+                                    : signal.getThrowable().getMessage();
+                            log.debug("{} → {} in {} ms", request, outcome, ms);
+                        }
+                    });
+        }
+
+        private Mono<TaskResponse> handle(HttpClientResponse response, ByteBufFlux body) {
+            int status = response.status().code();
+            HttpHeaders headers = response.responseHeaders();
+            Duration hint = RetryHints.from(headers, clock);
+            if (status == 200) {
+                return readBody(response, body, status).map(bytes -> new TaskResponse(decode(bytes), hint));
+            }
+            if (status == 303) {
+                // 303 means completed. The body is drained (so the connection can be reused), never followed.
+                String installId = Locations.installId(headers.get(HttpHeaderNames.LOCATION));
+                return readBody(response, body, status)
+                        .thenReturn(new TaskResponse(Task.of(taskId, TaskStatus.COMPLETED, installId), hint));
+            }
+            return readBody(response, body, status)
+                    .flatMap(bytes -> Mono.error(apiError(status, headers, bytes, hint)));
+        }
+
+        private Mono<byte[]> readBody(HttpClientResponse response, ByteBufFlux body, int status) {
+            return Bodies.readCapped(
+                    response.responseHeaders(), body, maxResponseBytes, () -> request + " → " + status);
+        }
+
+        private Task decode(byte[] bytes) {
+            Task task;
+            try {
+                task = TaskCodec.decodeTask(bytes);
+            } catch (TaskCodec.MalformedException e) {
+                throw new CatalogProtocolException(request + " → 200 with an invalid Task: " + e.getMessage(), e, true);
+            }
+            if (!task.id().equals(taskId)) {
+                throw new CatalogProtocolException(
+                        request + " → 200 with a Task for another id: " + HeaderValues.quote(task.id()), null, false);
+            }
+            return task;
+        }
+
+        private CatalogApiException apiError(int status, HttpHeaders headers, byte[] bytes, @Nullable Duration hint) {
+            Warning body = TaskCodec.decodeErrorLeniently(bytes);
+            String requestId =
+                    body != null && body.requestId() != null ? body.requestId() : headers.get("X-Request-ID");
+            return new CatalogApiException(
+                    request,
+                    status,
+                    body == null ? null : body.codeValue(),
+                    body == null ? null : body.message(),
+                    body == null ? List.of() : body.details(),
+                    requestId,
+                    hint);
+        }
+    }
+
+    static TaskwatchException transportFailure(String request, Throwable e) {
+        if (e instanceof SSLException || e.getCause() instanceof SSLException) {
+            return new CatalogTransportException(
+                    request + " failed: TLS handshake failed: " + e.getMessage(), e, false);
+        }
+        if (e instanceof ReadTimeoutException) {
+            return new CatalogTransportException(request + " failed: no response within the response timeout", e, true);
+        }
+        if (e instanceof PrematureCloseException) {
+            return new CatalogTransportException(
+                    request + " failed: connection closed before the response completed", e, true);
+        }
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new CatalogTransportException(request + " failed: " + detail, e, true);
+    }
+
+    private static String version() {
+        String v = CatalogTasksClient.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

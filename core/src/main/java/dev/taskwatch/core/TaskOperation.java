@@ -1,0 +1,32 @@
+package dev.taskwatch.core;
+
+import org.jspecify.annotations.Nullable;
+
+/** What a catalog task does to a package. Values the API adds later decode to {@link #UNKNOWN}. */
+public enum TaskOperation {
+    CREATE("create"),
+    DELETE("delete"),
+    /** A value this version does not know; the raw value stays on the {@link Task}. */
+    UNKNOWN(null);
+
+    private final @Nullable String wireValue;
+
+    TaskOperation(@Nullable String wireValue) {
+        this.wireValue = wireValue;
+    }
+
+    /** The value on the wire, or {@code null} for {@link #UNKNOWN}. */
+    public @Nullable String wireValue() {
+        return wireValue;
+    }
+
+    /** The operation for a wire value; {@link #UNKNOWN} for anything unrecognised, including {@code null}. */
+    public static TaskOperation fromWire(@Nullable String value) {
+        for (TaskOperation o : values()) {
+            if (o.wireValue != null && o.wireValue.equals(value)) {
+                return o;
+            }
+        }
+        return UNKNOWN;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.taskwatch.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The base of every exception taskwatch signals. {@link #isTransient()} says whether trying again later may succeed.
+ * Messages never contain credentials.
+ */
+public abstract class TaskwatchException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final boolean transientFailure;
+
+    /**
+     * @param message what went wrong, without secrets
+     * @param cause the underlying failure, if any
+     * @param transientFailure whether a later attempt may succeed
+     */
+    protected TaskwatchException(String message, @Nullable Throwable cause, boolean transientFailure) {
+        super(message, cause);
+        this.transientFailure = transientFailure;
+    }
+
+    /** Whether a later attempt may succeed (a timeout, a reset, a 503), as opposed to a definite answer. */
+    public boolean isTransient() {
+        return transientFailure;
+    }
+}

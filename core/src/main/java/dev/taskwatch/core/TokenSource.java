@@ -1,0 +1,154 @@
+package dev.taskwatch.core;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufMono;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * OAuth2 client-credentials tokens: fetched on first use, cached until shortly before they expire, one in-flight
+ * request shared by all concurrent callers, dropped when the API refuses them.
+ */
+final class TokenSource {
+
+    /** A token and when to stop using it. {@code toString()} never shows the value. */
+    static final class Token {
+        private final String value;
+        private final Instant refreshAt;
+
+        Token(String value, Instant refreshAt) {
+            this.value = value;
+            this.refreshAt = refreshAt;
+        }
+
+        String header() {
+            return "Bearer " + value;
+        }
+
+        @Override
+        public String toString() {
+            return "Token{<redacted>, refreshAt=" + refreshAt + "}";
+        }
+    }
+
+    /** Without {@code expires_in} a token is re-fetched after this long (a 401 would also drop it sooner). */
+    static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(1);
+
+    private static final Duration MAX_EARLY_REFRESH = Duration.ofSeconds(30);
+
+    private final Mono<Token> cached;
+    private final Clock clock;
+    private volatile @Nullable Token refused;
+
+    TokenSource(HttpClient http, URI baseUrl, ClientCredentials credentials, int maxResponseBytes, Clock clock) {
+        this.clock = clock;
+        String path = Endpoint.tokenPath(baseUrl);
+        String request = "POST " + path;
+        String uri = Endpoint.origin(baseUrl) + path;
+        String basic = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((form(credentials.clientId()) + ":" + form(credentials.clientSecret()))
+                                .getBytes(StandardCharsets.UTF_8));
+        // Read with the size cap, like every other body (responseSingle would aggregate unbounded).
+        Mono<Token> fetch = http.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, basic)
+                        .set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded"))
+                .post()
+                .uri(uri)
+                .send(ByteBufMono.fromString(Mono.just("grant_type=client_credentials")))
+                .response((response, body) -> {
+                    int status = response.status().code();
+                    return Bodies.readCapped(
+                                    response.responseHeaders(), body, maxResponseBytes, () -> request + " → " + status)
+                            .map(bytes -> {
+                                if (status != 200) {
+                                    throw refusal(request, status, bytes);
+                                }
+                                return parse(request, bytes);
+                            });
+                })
+                .singleOrEmpty()
+                .switchIfEmpty(Mono.error(
+                        () -> new CatalogTransportException(request + " ended without a response", null, true)))
+                .onErrorMap(
+                        e -> !(e instanceof TaskwatchException),
+                        e -> NettyCatalogTasksClient.transportFailure(request, e));
+        this.cached = fetch.cacheInvalidateIf(
+                token -> token == refused || !clock.instant().isBefore(token.refreshAt));
+    }
+
+    /** The current token, fetching one if none is cached or it is about to expire. */
+    Mono<Token> token() {
+        return cached;
+    }
+
+    /** Stops using {@code token}: the API refused it. */
+    void invalidate(Token token) {
+        refused = token;
+    }
+
+    private Token parse(String request, byte[] bytes) {
+        JsonNode node;
+        try {
+            node = TaskCodec.parseObject(bytes);
+        } catch (TaskCodec.MalformedException e) {
+            throw new CatalogProtocolException(
+                    request + " → 200 with an invalid token response: " + e.getMessage(), e, true);
+        }
+        JsonNode accessToken = node.get("access_token");
+        if (accessToken == null || !accessToken.isString()) {
+            throw new CatalogProtocolException(request + " → 200 without an access_token", null, false);
+        }
+        String value = accessToken.stringValue();
+        try {
+            HeaderValues.requireToken(value, "access_token");
+        } catch (IllegalArgumentException e) {
+            throw new CatalogProtocolException(
+                    request + " → 200 with an unusable access_token (value not shown)", null, false);
+        }
+        JsonNode type = node.get("token_type");
+        if (type != null
+                && type.isString()
+                && !type.stringValue().toLowerCase(Locale.ROOT).equals("bearer")) {
+            throw new CatalogProtocolException(
+                    request + " → 200 with token_type " + HeaderValues.quote(type.stringValue()) + ", expected Bearer",
+                    null,
+                    false);
+        }
+        Duration lifetime = DEFAULT_LIFETIME;
+        JsonNode expiresIn = node.get("expires_in");
+        if (expiresIn != null && expiresIn.isNumber()) {
+            lifetime = Duration.ofSeconds(Math.max(
+                    0, Math.min(expiresIn.longValue(), Duration.ofDays(365).getSeconds())));
+        }
+        Duration early =
+                lifetime.dividedBy(2).compareTo(MAX_EARLY_REFRESH) < 0 ? lifetime.dividedBy(2) : MAX_EARLY_REFRESH;
+        return new Token(value, clock.instant().plus(lifetime).minus(early));
+    }
+
+    private static CatalogApiException refusal(String request, int status, byte[] bytes) {
+        Warning body = TaskCodec.decodeErrorLeniently(bytes);
+        return new CatalogApiException(
+                request,
+                status,
+                body == null ? null : body.codeValue(),
+                body == null ? null : body.message(),
+                body == null ? List.of() : body.details(),
+                body == null ? null : body.requestId(),
+                null);
+    }
+
+    private static String form(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.taskwatch.core;
+
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An informational warning about a task's outcome, in the API's error shape. For delete tasks, warnings say when
+ * adopted pre-existing entities are kept rather than deleted.
+ *
+ * @param codeValue the raw code, or {@code null} when the server sent none
+ * @param details the specific problems
+ * @param message a summary
+ * @param path the URL the warning is about
+ * @param requestId the request that produced it
+ * @param status an HTTP status code
+ * @param timestamp when it was produced
+ */
+public record Warning(
+        @Nullable String codeValue,
+        List<ErrorDetail> details,
+        @Nullable String message,
+        @Nullable String path,
+        @Nullable String requestId,
+        @Nullable Integer status,
+        @Nullable Instant timestamp) {
+
+    /** Creates a warning, copying the details. */
+    public Warning {
+        details = List.copyOf(details);
+    }
+
+    /** The typed code; {@link ErrorCode#UNKNOWN} for a value this version does not know or none. */
+    public ErrorCode code() {
+        return ErrorCode.fromWire(codeValue);
+    }
+}
