@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -39,8 +40,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  * <p>Configuration, as a generated AWS waiter is configured but with an exponential schedule: acceptors "success on
  * completed", "error on failed", "retry on anything else", and on transient exceptions; backoff
  * {@link BackoffStrategy#exponentialDelayHalfJitter} from 1 s to 10 s (the same bounds as taskwatch's defaults; the
- * generic waiter default is a fixed 5 s, covered in the request-efficiency study); attempts effectively unbounded,
- * 30 minutes at most; a 5-thread scheduled executor, the size the SDK gives its async service clients.
+ * generic waiter default is a fixed 5 s, covered in the request-efficiency study); attempts and wait effectively unbounded
+ * (every system here waits until the task ends); a 5-thread scheduled executor, the size the SDK gives its async service clients.
  *
  * <p>Adaptation: there is no service model for Keycard, so the poll function builds the {@code GET} itself and hands
  * it to the HTTP client, which never follows redirects: a {@code 303} is read as completed. Bodies are decoded with
@@ -67,16 +68,20 @@ final class AwsWaiterSystem implements WatchSystem {
         this.waiter = waiter(scheduler, BACKOFF);
     }
 
-    static AsyncWaiter<Task> waiter(ScheduledExecutorService scheduler, BackoffStrategy backoff) {
+    /** The waiter; a {@code null} backoff keeps sdk-core's default (fixed 5 s without jitter). */
+    static AsyncWaiter<Task> waiter(ScheduledExecutorService scheduler, @Nullable BackoffStrategy backoff) {
         return AsyncWaiter.builder(Task.class)
                 .acceptors(List.of(
                         WaiterAcceptor.successOnResponseAcceptor(t -> t.status() == TaskStatus.COMPLETED),
                         WaiterAcceptor.errorOnResponseAcceptor(t -> t.status() == TaskStatus.FAILED, "task failed"),
                         WaiterAcceptor.retryOnResponseAcceptor(t -> true),
                         WaiterAcceptor.retryOnExceptionAcceptor(AwsWaiterSystem::isTransient)))
-                .overrideConfiguration(c -> c.backoffStrategyV2(backoff)
-                        .maxAttempts(Integer.MAX_VALUE)
-                        .waitTimeout(Duration.ofMinutes(30)))
+                .overrideConfiguration(c -> {
+                    c.maxAttempts(Integer.MAX_VALUE).waitTimeout(Duration.ofHours(12));
+                    if (backoff != null) {
+                        c.backoffStrategyV2(backoff);
+                    }
+                })
                 .scheduledExecutorService(scheduler)
                 .build();
     }
