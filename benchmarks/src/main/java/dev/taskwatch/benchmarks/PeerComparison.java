@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The side-by-side comparison: taskwatch, azure-core {@code PollerFlux}, the AWS SDK v2 {@code AsyncWaiter} and the
@@ -35,6 +36,8 @@ import java.util.function.ToDoubleFunction;
  * <p>Options: {@code --watches N} (default 1000; 10000 with {@code --scale}), {@code --rounds R} (default 3; 1 with
  * {@code --quick} or {@code --scale}), {@code --xmx SIZE} (default 512m; 256m with {@code --scale}),
  * {@code --systems a,b} (default all four; taskwatch alone with {@code --scale}), {@code --seed S} (default 42),
+ * {@code --warmup N} (warm-up tasks per run, default N/5 within 50–500; 20 with {@code --quick}), {@code --jfr DIR}
+ * (a JFR profile of every run, see {@link JfrTop}),
  * {@code --quick} (short tasks, small warm-up: the smoke test), {@code --scale} (10,000 long tasks, a scale report).
  */
 public final class PeerComparison {
@@ -100,17 +103,22 @@ public final class PeerComparison {
         String zone = "r" + round + "-" + kind.cliName();
         String warmZone = "w" + round + "-" + kind.cliName();
         int warmTasks = options.warmupTasks();
-        workload.script(warmZone, TaskScript.warmup(warmTasks));
+        if (warmTasks > 0) {
+            workload.script(warmZone, TaskScript.warmup(warmTasks));
+        }
         Path dir = Files.createTempDirectory("taskwatch-bench-");
         Path out = dir.resolve("result.properties");
         Path err = dir.resolve("stderr.log");
         Duration longest =
                 scripts.stream().map(TaskScript::total).max(Duration::compareTo).orElse(Duration.ZERO);
         long timeoutS = longest.toSeconds() + 60;
-        List<String> command = new ArrayList<>(List.of(
-                javaBinary(),
-                "-Xmx" + options.xmx,
-                "-Xms64m",
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + options.xmx, "-Xms64m"));
+        if (options.jfrDir != null) {
+            Files.createDirectories(options.jfrDir);
+            Path jfr = options.jfrDir.resolve(kind.cliName() + "-r" + (round + 1) + ".jfr");
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr.toAbsolutePath());
+        }
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 SystemRun.class.getName(),
@@ -352,6 +360,11 @@ public final class PeerComparison {
         long seed = 42;
         boolean quick;
         boolean scale;
+        int warmup = -1;
+
+        @Nullable
+        Path jfrDir;
+
         List<WatchSystem.Kind> systems = Arrays.asList(WatchSystem.Kind.values());
         private boolean watchesSet;
         private boolean roundsSet;
@@ -382,6 +395,8 @@ public final class PeerComparison {
                                 .toList();
                         o.systemsSet = true;
                     }
+                    case "--warmup" -> o.warmup = Integer.parseInt(value(args, ++i, "--warmup"));
+                    case "--jfr" -> o.jfrDir = Path.of(value(args, ++i, "--jfr"));
                     case "--quick" -> o.quick = true;
                     case "--scale" -> o.scale = true;
                     default ->
@@ -409,6 +424,9 @@ public final class PeerComparison {
         }
 
         int warmupTasks() {
+            if (warmup >= 0) {
+                return warmup;
+            }
             return quick ? Math.min(watches, 20) : Math.min(Math.max(watches / 5, 50), 500);
         }
 

@@ -15,8 +15,8 @@ class PeerComparisonTest {
     @Test
     @Timeout(120)
     void quickComparisonGivesEveryRowPollsAndEveryColumn() throws Exception {
-        PeerComparison.Options options =
-                PeerComparison.Options.parse("--watches", "5", "--quick", "--systems", "azure,aws,floor");
+        PeerComparison.Options options = PeerComparison.Options.parse(
+                "--watches", "5", "--quick", "--warmup", "3", "--systems", "azure,aws,floor");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         List<PeerComparison.Result> results;
         try (Workload workload = new LoopbackCatalog()) {
