@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Options: {@code --watches N} (default 1000; 10000 with {@code --scale}), {@code --rounds R} (default 3; 1 with
  * {@code --quick} or {@code --scale}), {@code --xmx SIZE} (default 512m; 256m with {@code --scale}),
  * {@code --systems a,b} (default all four; taskwatch alone with {@code --scale}), {@code --seed S} (default 42),
- * {@code --warmup N} (warm-up tasks per run, default N/5 within 50–500; 20 with {@code --quick}), {@code --jfr DIR}
+ * {@code --warmup N} (warm-up tasks per run, default N/2 within 100–1000; 20 with {@code --quick}), {@code --jfr DIR}
  * (a JFR profile of every run, see {@link JfrTop}),
  * {@code --quick} (short tasks, small warm-up: the smoke test), {@code --scale} (10,000 long tasks, a scale report).
  */
@@ -103,9 +103,6 @@ public final class PeerComparison {
         String zone = "r" + round + "-" + kind.cliName();
         String warmZone = "w" + round + "-" + kind.cliName();
         int warmTasks = options.warmupTasks();
-        if (warmTasks > 0) {
-            workload.script(warmZone, TaskScript.warmup(warmTasks));
-        }
         Path dir = Files.createTempDirectory("taskwatch-bench-");
         Path out = dir.resolve("result.properties");
         Path err = dir.resolve("stderr.log");
@@ -146,9 +143,13 @@ public final class PeerComparison {
         try {
             BufferedReader stdout =
                     new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            Writer stdin = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
+            expect(stdout, "WARM", child, err);
+            workload.script(warmZone, TaskScript.warmup(warmTasks, options.quick));
+            stdin.write("GO\n");
+            stdin.flush();
             expect(stdout, "READY", child, err);
             workload.script(zone, scripts); // the scripted clocks start now, as the watches do
-            Writer stdin = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
             stdin.write("GO\n");
             stdin.flush();
             expect(stdout, "DONE", child, err);
@@ -233,6 +234,7 @@ public final class PeerComparison {
     record RunResult(
             long polls,
             double cpuMs,
+            double jitMs,
             double heapKbPerWatch,
             int threads,
             int peakThreads,
@@ -269,6 +271,7 @@ public final class PeerComparison {
             return new RunResult(
                     polls,
                     Long.parseLong(p.getProperty("cpu_ns")) / 1e6,
+                    Long.parseLong(p.getProperty("jit_ms", "0")),
                     heapDelta / 1024.0 / watches,
                     Integer.parseInt(p.getProperty("threads")),
                     Integer.parseInt(p.getProperty("threads_peak")),
@@ -289,10 +292,11 @@ public final class PeerComparison {
         public String toString() {
             return String.format(
                     Locale.ROOT,
-                    "polls=%d cpu_ms=%.0f cpu_ms_per_1k_polls=%.1f heap_kb_per_watch=%.2f threads=%d peak=%d"
+                    "polls=%d cpu_ms=%.0f (jit %.0f) cpu_ms_per_1k_polls=%.1f heap_kb_per_watch=%.2f threads=%d peak=%d"
                             + " in_flight_at_heap=%d p50=%.0fms p99=%.0fms errors=%d%s",
                     polls,
                     cpuMs,
+                    jitMs,
                     cpuMsPer1kPolls(),
                     heapKbPerWatch,
                     threads,
@@ -427,7 +431,7 @@ public final class PeerComparison {
             if (warmup >= 0) {
                 return warmup;
             }
-            return quick ? Math.min(watches, 20) : Math.min(Math.max(watches / 5, 50), 500);
+            return quick ? Math.min(watches, 20) : Math.min(Math.max(watches / 2, 100), 1000);
         }
 
         private static String value(String[] args, int i, String name) {

@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code GO} to the last watch's end, minus the CPU of the forced GCs taken to measure heap. Heap is the used heap
  * after {@code System.gc()} with all watches in flight, minus the same after warm-up with none.
  *
- * <p>Protocol on stdout: {@code READY} once the baseline is taken, {@code DONE} once the results are written.
+ * <p>Protocol: {@code WARM} on stdout once the system is built, answered by {@code GO} on stdin once the warm-up
+ * tasks are scripted; {@code READY} once warmed up and the baseline is taken, answered by {@code GO} once the
+ * measured tasks are scripted; {@code DONE} once the results are written.
  */
 final class SystemRun {
 
@@ -58,6 +60,9 @@ final class SystemRun {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
         try (WatchSystem system = kind.create(baseUrl)) {
+            stdout.println("WARM");
+            stdout.flush();
+            awaitGo(stdin);
             if (warmTasks > 0) {
                 Batch warm = Batch.start(system, warmZone, "warm-", warmTasks);
                 warm.await(timeout);
@@ -66,12 +71,10 @@ final class SystemRun {
             int baselineThreads = threads.getThreadCount();
             stdout.println("READY");
             stdout.flush();
-            String go = stdin.readLine();
-            if (!"GO".equals(go)) {
-                throw new IllegalStateException("expected GO, got " + go);
-            }
+            awaitGo(stdin);
 
             long cpu0 = os.getProcessCpuTime();
+            long jit0 = jitMillis();
             Batch batch = Batch.start(system, zone, "task-", tasks);
             Thread.sleep(settle.toMillis());
             int inFlight = tasks - batch.ended();
@@ -81,9 +84,11 @@ final class SystemRun {
             long gcCpu = os.getProcessCpuTime() - gcStart;
             boolean finished = batch.await(timeout);
             long cpu = os.getProcessCpuTime() - cpu0 - gcCpu;
+            long jit = jitMillis() - jit0;
 
             Map<String, String> r = new HashMap<>();
             r.put("cpu_ns", Long.toString(cpu));
+            r.put("jit_ms", Long.toString(jit));
             r.put("heap_in_flight", Long.toString(heap));
             r.put("heap_baseline", Long.toString(baselineHeap));
             r.put("in_flight_at_heap", Integer.toString(inFlight));
@@ -98,6 +103,21 @@ final class SystemRun {
             stdout.flush();
         }
         System.exit(0);
+    }
+
+    private static void awaitGo(BufferedReader stdin) throws IOException {
+        String go = stdin.readLine();
+        if (!"GO".equals(go)) {
+            throw new IllegalStateException("expected GO, got " + go);
+        }
+    }
+
+    /** Time the JIT compilers spent in the window: CPU the process pays once, not per poll. */
+    static long jitMillis() {
+        var compilation = ManagementFactory.getCompilationMXBean();
+        return compilation != null && compilation.isCompilationTimeMonitoringSupported()
+                ? compilation.getTotalCompilationTime()
+                : 0;
     }
 
     static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {

