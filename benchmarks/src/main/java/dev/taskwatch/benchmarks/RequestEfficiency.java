@@ -63,7 +63,9 @@ public final class RequestEfficiency {
             double meanDetectSeconds,
             double p50DetectSeconds,
             double p95DetectSeconds,
-            double p99DetectSeconds) {}
+            double p99DetectSeconds,
+            double p50DelayPctOfDuration,
+            double p95DelayPctOfDuration) {}
 
     public static void main(String[] args) throws IOException {
         int tasks = 5000;
@@ -198,18 +200,20 @@ public final class RequestEfficiency {
                 P95_SECONDS,
                 seed));
         sb.append("| schedule | mean_requests_per_task | mean_detect_s | p50_detect_s | p95_detect_s | p99_detect_s"
-                + " | how |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---|\n");
+                + " | p50_delay_pct_of_duration | p95_delay_pct_of_duration | how |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Outcome o : outcomes) {
             sb.append(String.format(
                     Locale.ROOT,
-                    "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %s |%n",
+                    "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %s |%n",
                     o.name,
                     o.meanRequests,
                     o.meanDetectSeconds,
                     o.p50DetectSeconds,
                     o.p95DetectSeconds,
                     o.p99DetectSeconds,
+                    o.p50DelayPctOfDuration,
+                    o.p95DelayPctOfDuration,
                     o.how));
         }
         return sb.toString();

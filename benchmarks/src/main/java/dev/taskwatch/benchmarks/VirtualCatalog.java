@@ -56,15 +56,18 @@ final class VirtualCatalog {
     RequestEfficiency.Outcome outcome(String name, String how) {
         int n = size();
         double[] delays = new double[n];
+        double[] relative = new double[n];
         long total = 0;
         for (int i = 0; i < n; i++) {
             if (detectedAtMillis[i] < 0) {
                 throw new IllegalStateException(name + ": task " + i + " never detected");
             }
             delays[i] = (detectedAtMillis[i] - durationMillis[i]) / 1000.0;
+            relative[i] = 100.0 * (detectedAtMillis[i] - durationMillis[i]) / durationMillis[i];
             total += requests[i];
         }
         Arrays.sort(delays);
+        Arrays.sort(relative);
         return new RequestEfficiency.Outcome(
                 name,
                 how,
@@ -72,7 +75,9 @@ final class VirtualCatalog {
                 Arrays.stream(delays).average().orElse(Double.NaN),
                 PeerComparison.percentile(delays, 0.50),
                 PeerComparison.percentile(delays, 0.95),
-                PeerComparison.percentile(delays, 0.99));
+                PeerComparison.percentile(delays, 0.99),
+                PeerComparison.percentile(relative, 0.50),
+                PeerComparison.percentile(relative, 0.95));
     }
 
     static List<Long> asList(long[] values) {
