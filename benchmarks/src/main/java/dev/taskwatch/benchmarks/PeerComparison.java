@@ -268,15 +268,17 @@ public final class PeerComparison {
                     Long.parseLong(p.getProperty("heap_in_flight")) - Long.parseLong(p.getProperty("heap_baseline"));
             boolean finished = Boolean.parseBoolean(p.getProperty("finished"));
             int errors = Integer.parseInt(p.getProperty("errors")) + (finished ? 0 : watches - delays.length);
+            int inFlight = Integer.parseInt(p.getProperty("in_flight_at_heap"));
             return new RunResult(
                     polls,
                     Long.parseLong(p.getProperty("cpu_ns")) / 1e6,
                     Long.parseLong(p.getProperty("jit_ms", "0")),
-                    heapDelta / 1024.0 / watches,
+                    // Per watch still in flight when heap was measured (normally all of them).
+                    heapDelta / 1024.0 / Math.max(1, inFlight),
                     Integer.parseInt(p.getProperty("threads")),
                     Integer.parseInt(p.getProperty("threads_peak")),
                     errors,
-                    Integer.parseInt(p.getProperty("in_flight_at_heap")),
+                    inFlight,
                     percentile(delays, 0.50),
                     percentile(delays, 0.99),
                     p.getProperty("first_error", ""));
