@@ -23,10 +23,8 @@ import dev.taskwatch.core.TaskStatus;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -77,18 +75,11 @@ final class AzurePollerSystem implements WatchSystem {
                 get,
                 (context, last) -> Mono.error(new UnsupportedOperationException("catalog tasks cannot be cancelled")),
                 context -> Mono.justOrEmpty(context.getLatestResponse().getValue()));
-        Disposable unused = poller.filter(r -> r.getStatus().isComplete())
-                .next()
-                .switchIfEmpty(Mono.error(() -> new IllegalStateException("poller ended without completing")))
-                .subscribe(
-                        r -> {
-                            if (r.getStatus() == LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
-                                listener.completed(Instant.now());
-                            } else {
-                                listener.failed(new IllegalStateException("ended " + r.getStatus()));
-                            }
-                        },
-                        listener::failed);
+        WatchSystem.report(
+                poller,
+                r -> r.getStatus() == LongRunningOperationStatus.SUCCESSFULLY_COMPLETED,
+                r -> r.getStatus().isComplete(),
+                listener);
     }
 
     static PollResponse<Task> toPollResponse(String taskId, HttpResponse response, byte[] body) {

@@ -2,8 +2,6 @@ package dev.taskwatch.benchmarks;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -47,12 +45,13 @@ final class FloorSystem implements WatchSystem {
                 return node.get("status").asString();
             });
         });
-        Disposable unused = get.expand(status -> COMPLETED.equals(status)
+        WatchSystem.report(
+                get.expand(status -> COMPLETED.equals(status)
                         ? Mono.empty()
-                        : Mono.delay(INTERVAL).then(get))
-                .filter(COMPLETED::equals)
-                .next()
-                .subscribe(s -> listener.completed(Instant.now()), listener::failed);
+                        : Mono.delay(INTERVAL).then(get)),
+                COMPLETED::equals,
+                COMPLETED::equals,
+                listener);
     }
 
     @Override

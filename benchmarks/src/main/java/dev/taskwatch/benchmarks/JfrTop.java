@@ -17,7 +17,11 @@ import jdk.jfr.consumer.RecordingFile;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.taskwatch.benchmarks.JfrTop results/jfr/taskwatch-r1.jfr [25]
+ * java -cp benchmarks/target/benchmarks.jar dev.taskwatch.benchmarks.JfrTop FILE 5 ConcurrentHashMap.initTable
  * </pre>
+ *
+ * <p>With a third argument, prints instead the commonest stacks (12 frames) of the samples and allocations whose top
+ * frame contains it.
  */
 public final class JfrTop {
 
@@ -26,6 +30,8 @@ public final class JfrTop {
     public static void main(String[] args) throws IOException {
         Path file = Path.of(args[0]);
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        String focus = args.length > 2 ? args[2] : null;
+        Map<String, Long> stacks = new HashMap<>();
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> total = new HashMap<>();
         Map<String, Long> allocated = new HashMap<>();
@@ -37,6 +43,16 @@ public final class JfrTop {
                 continue;
             }
             List<RecordedFrame> frames = stack.getFrames();
+            if (focus != null) {
+                if (name(frames.get(0)).contains(focus)) {
+                    StringBuilder sb = new StringBuilder(type);
+                    frames.stream()
+                            .limit(12)
+                            .forEach(f -> sb.append("\n      at ").append(name(f)));
+                    stacks.merge(sb.toString(), 1L, Long::sum);
+                }
+                continue;
+            }
             if (type.equals("jdk.ExecutionSample")) {
                 samples++;
                 self.merge(name(frames.get(0)), 1L, Long::sum);
@@ -44,6 +60,13 @@ public final class JfrTop {
             } else if (type.equals("jdk.ObjectAllocationSample")) {
                 allocated.merge(name(frames.get(0)), e.getLong("weight"), Long::sum);
             }
+        }
+        if (focus != null) {
+            stacks.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(top)
+                    .forEach(en -> System.out.printf(Locale.ROOT, "%d × %s%n%n", en.getValue(), en.getKey()));
+            return;
         }
         System.out.printf(Locale.ROOT, "%s: %d execution samples%n", file, samples);
         print("self", self, samples, top);

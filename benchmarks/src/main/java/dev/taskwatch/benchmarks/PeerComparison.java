@@ -131,6 +131,8 @@ public final class PeerComparison {
                 warmZone,
                 "--warmup-tasks",
                 Integer.toString(warmTasks),
+                "--warmup-phases",
+                Integer.toString(options.warmupPhases()),
                 "--settle-ms",
                 Long.toString(options.profile().settle(options.watches).toMillis()),
                 "--timeout-s",
@@ -144,10 +146,12 @@ public final class PeerComparison {
             BufferedReader stdout =
                     new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             Writer stdin = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
-            expect(stdout, "WARM", child, err);
-            workload.script(warmZone, TaskScript.warmup(warmTasks, options.quick));
-            stdin.write("GO\n");
-            stdin.flush();
+            for (int phase = 1; phase <= options.warmupPhases(); phase++) {
+                expect(stdout, "WARM", child, err);
+                workload.script(warmZone + "-" + phase, TaskScript.warmup(warmTasks, options.quick));
+                stdin.write("GO\n");
+                stdin.flush();
+            }
             expect(stdout, "READY", child, err);
             workload.script(zone, scripts); // the scripted clocks start now, as the watches do
             stdin.write("GO\n");
@@ -235,6 +239,7 @@ public final class PeerComparison {
             long polls,
             double cpuMs,
             double jitMs,
+            double appThreadCpuMs,
             double heapKbPerWatch,
             int threads,
             int peakThreads,
@@ -273,6 +278,7 @@ public final class PeerComparison {
                     polls,
                     Long.parseLong(p.getProperty("cpu_ns")) / 1e6,
                     Long.parseLong(p.getProperty("jit_ms", "0")),
+                    Long.parseLong(p.getProperty("app_thread_cpu_ns", "0")) / 1e6,
                     // Per watch still in flight when heap was measured (normally all of them).
                     heapDelta / 1024.0 / Math.max(1, inFlight),
                     Integer.parseInt(p.getProperty("threads")),
@@ -294,11 +300,12 @@ public final class PeerComparison {
         public String toString() {
             return String.format(
                     Locale.ROOT,
-                    "polls=%d cpu_ms=%.0f (jit %.0f) cpu_ms_per_1k_polls=%.1f heap_kb_per_watch=%.2f threads=%d peak=%d"
+                    "polls=%d cpu_ms=%.0f (jit %.0f, app threads %.0f) cpu_ms_per_1k_polls=%.1f heap_kb_per_watch=%.2f threads=%d peak=%d"
                             + " in_flight_at_heap=%d p50=%.0fms p99=%.0fms errors=%d%s",
                     polls,
                     cpuMs,
                     jitMs,
+                    appThreadCpuMs,
                     cpuMsPer1kPolls(),
                     heapKbPerWatch,
                     threads,
@@ -427,6 +434,11 @@ public final class PeerComparison {
 
         TaskScript.Profile profile() {
             return scale ? TaskScript.Profile.SCALE : quick ? TaskScript.Profile.QUICK : TaskScript.Profile.STANDARD;
+        }
+
+        /** Warm-up rounds before measuring: enough polls for the JIT to finish with the poll path. */
+        int warmupPhases() {
+            return quick ? 1 : 3;
         }
 
         int warmupTasks() {

@@ -3,6 +3,10 @@ package dev.taskwatch.benchmarks;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 
 /**
  * One way of waiting for a catalog task to complete: taskwatch, a peer poller, or the bare floor. Each
@@ -58,6 +62,35 @@ interface WatchSystem extends AutoCloseable {
                 case FLOOR -> new FloorSystem(baseUrl);
             };
         }
+    }
+
+    /**
+     * Subscribes to a system's whole stream and tells {@code listener} about its terminal element, the moment it is
+     * emitted. Never cancels: a watch that ends by itself is the normal case, and cancelling costs some pollers extra
+     * work (a shared {@code replay} builds a {@code CancellationException}) that no user waiting for the end pays.
+     */
+    static <T> void report(Flux<T> stream, Predicate<T> completed, Predicate<T> terminal, Listener listener) {
+        AtomicBoolean told = new AtomicBoolean();
+        Disposable unused = stream.subscribe(
+                item -> {
+                    if (terminal.test(item) && told.compareAndSet(false, true)) {
+                        if (completed.test(item)) {
+                            listener.completed(Instant.now());
+                        } else {
+                            listener.failed(new IllegalStateException("ended without completing: " + item));
+                        }
+                    }
+                },
+                error -> {
+                    if (told.compareAndSet(false, true)) {
+                        listener.failed(error);
+                    }
+                },
+                () -> {
+                    if (told.compareAndSet(false, true)) {
+                        listener.failed(new IllegalStateException("ended without a terminal status"));
+                    }
+                });
     }
 
     /** {@code {base}/zones/{zone}/catalog_tasks/{task}}; ids in the benchmarks never need escaping. */
