@@ -173,21 +173,17 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             HttpHeaders headers = response.responseHeaders();
             Duration hint = RetryHints.from(headers, clock);
             if (status == 200) {
-                return readBody(response, body, status).map(bytes -> new TaskResponse(decode(bytes), hint));
+                return Bodies.readCapped(headers, body, maxResponseBytes, () -> request + " → 200")
+                        .map(bytes -> new TaskResponse(decode(bytes), hint));
             }
             if (status == 303) {
                 // 303 means completed. The body is drained (so the connection can be reused), never followed.
                 String installId = Locations.installId(headers.get(HttpHeaderNames.LOCATION));
-                return readBody(response, body, status)
+                return Bodies.readDetail(headers, body, maxResponseBytes)
                         .thenReturn(new TaskResponse(Task.of(taskId, TaskStatus.COMPLETED, installId), hint));
             }
-            return readBody(response, body, status)
+            return Bodies.readDetail(headers, body, maxResponseBytes)
                     .flatMap(bytes -> Mono.error(apiError(status, headers, bytes, hint)));
-        }
-
-        private Mono<byte[]> readBody(HttpClientResponse response, ByteBufFlux body, int status) {
-            return Bodies.readCapped(
-                    response.responseHeaders(), body, maxResponseBytes, () -> request + " → " + status);
         }
 
         private Task decode(byte[] bytes) {

@@ -529,13 +529,52 @@ class CatalogTasksClientTest {
         }
     }
 
-    @Test
-    void oversizedErrorBodyIsAProtocolErrorToo() {
-        server.enqueue(json(500, "x".repeat(1024 * 1024 + 1)));
+    @ParameterizedTest
+    @ValueSource(ints = {403, 502})
+    void oversizedErrorBodyStillGivesTheStatus(int status) {
+        server.enqueue(new MockResponse.Builder()
+                .code(status)
+                .setHeader("Content-Type", "text/html")
+                .body("<html>" + "x".repeat(1024 * 1024) + "</html>")
+                .build());
 
         Throwable e = catchThrowable(() -> client.retrieve(ZONE, TASK).block(WAIT));
 
-        assertThat(e).isInstanceOf(CatalogProtocolException.class).hasMessageContaining("→ 500 with a body over");
+        assertThat(e).isInstanceOfSatisfying(CatalogApiException.class, api -> {
+            assertThat(api.httpStatus()).isEqualTo(status);
+            assertThat(api.isTransient()).isEqualTo(status == 502);
+            assertThat(api.serverMessage()).isNull();
+        });
+    }
+
+    @Test
+    void declaredOversizedErrorBodyIsNotRead() {
+        GatedBody body = new GatedBody(5 * 1024 * 1024, 0, false);
+        server.enqueue(new MockResponse.Builder().code(403).body(body).build());
+        try {
+            Throwable e = catchThrowable(() -> client.retrieve(ZONE, TASK).block(WAIT));
+
+            assertThat(e)
+                    .isInstanceOfSatisfying(
+                            CatalogApiException.class,
+                            api -> assertThat(api.httpStatus()).isEqualTo(403));
+            assertThat(body.written).isZero();
+        } finally {
+            body.release.countDown();
+        }
+    }
+
+    @Test
+    void oversized303BodyIsStillCompleted() {
+        server.enqueue(new MockResponse.Builder()
+                .code(303)
+                .setHeader("Location", "/zones/zone-1/installs/inst-9")
+                .chunkedBody("x".repeat(2 * 1024 * 1024), 64 * 1024)
+                .build());
+
+        Task task = client.retrieve(ZONE, TASK).block(WAIT);
+
+        assertThat(task).isEqualTo(Task.of(TASK, TaskStatus.COMPLETED, "inst-9"));
     }
 
     // ---------------------------------------------------------------- transport faults

@@ -270,6 +270,16 @@ class CredentialsTest {
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
+    @Test
+    void refusalWithAnOversizedBodyKeepsItsStatus() {
+        router.tokens.add(json(403, "x".repeat(2 * 1024 * 1024)));
+
+        Throwable e = catchThrowable(() -> oauth().retrieve(ZONE, TASK).block(WAIT));
+
+        assertThat(e).isInstanceOfSatisfying(CatalogApiException.class, api -> assertThat(api.httpStatus())
+                .isEqualTo(403));
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {
