@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,6 +22,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockResponseBody;
 import mockwebserver3.MockWebServer;
@@ -652,6 +656,37 @@ class CatalogTasksClientTest {
 
             assertThat(e).isInstanceOf(CatalogTransportException.class).hasMessageStartingWith("GET " + TASK_PATH);
             assertThat(((TaskwatchException) e).isTransient()).isTrue();
+        }
+    }
+
+    @Test
+    void untrustedCertificateIsADefiniteTransportError() throws Exception {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = getClass().getResourceAsStream("/tls/self-signed-localhost.p12")) {
+            keyStore.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(keyStore, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), null, null);
+        try (MockWebServer https = new MockWebServer()) {
+            https.useHttps(tls.getSocketFactory());
+            https.start();
+            https.enqueue(ok("running"));
+            try (CatalogTasksClient verifying = Fixtures.client(https)
+                    .credentials(Credentials.bearer("kc-SECRET-key"))
+                    .build()) {
+
+                Throwable e =
+                        catchThrowable(() -> verifying.retrieve(ZONE, TASK).block(WAIT));
+
+                assertThat(e)
+                        .isInstanceOf(CatalogTransportException.class)
+                        .hasMessageStartingWith("GET " + TASK_PATH + " failed: TLS handshake failed")
+                        .hasMessageNotContaining("kc-SECRET-key");
+                assertThat(((TaskwatchException) e).isTransient()).isFalse();
+            }
+            assertThat(https.getRequestCount()).isZero();
         }
     }
 

@@ -207,6 +207,32 @@ class CredentialsTest {
     }
 
     @Test
+    void concurrentRefusalsShareOneNewToken() {
+        router.tokens.add(token(TOKEN_1, 3600));
+        router.tokens.add(token(TOKEN_2, 3600));
+        CatalogTasksClient client = oauth();
+        client.retrieve(ZONE, TASK).block(WAIT); // caches TOKEN_1
+        // Refusals are held back a little so that many requests are in flight with the refused token at once.
+        router.task = r -> ("Bearer " + TOKEN_1).equals(r.getHeaders().get("Authorization"))
+                ? json(401, "{\"code\":\"unauthorized\"}")
+                        .newBuilder()
+                        .headersDelay(100, TimeUnit.MILLISECONDS)
+                        .build()
+                : ok("running");
+
+        List<Task> tasks = Flux.range(0, 20)
+                .flatMap(i -> client.retrieve(ZONE, TASK))
+                .collectList()
+                .block(WAIT);
+
+        assertThat(tasks).hasSize(20);
+        assertThat(router.tokenRequests()).isEqualTo(2);
+        List<String> sent = router.taskAuthorizations();
+        assertThat(sent).filteredOn(("Bearer " + TOKEN_2)::equals).hasSize(20);
+        assertThat(sent).filteredOn(("Bearer " + TOKEN_1)::equals).hasSizeGreaterThan(2);
+    }
+
+    @Test
     void secondHttp401EndsWithTheApiException() {
         router.tokens.add(token(TOKEN_1, 3600));
         router.tokens.add(token(TOKEN_2, 3600));
@@ -276,8 +302,10 @@ class CredentialsTest {
 
         Throwable e = catchThrowable(() -> oauth().retrieve(ZONE, TASK).block(WAIT));
 
-        assertThat(e).isInstanceOfSatisfying(CatalogApiException.class, api -> assertThat(api.httpStatus())
-                .isEqualTo(403));
+        assertThat(e)
+                .isInstanceOfSatisfying(
+                        CatalogApiException.class,
+                        api -> assertThat(api.httpStatus()).isEqualTo(403));
     }
 
     @ParameterizedTest
