@@ -59,6 +59,7 @@ final class WatchLoop {
     private int consecutiveErrors;
     private @Nullable TaskStatus lastEmitted;
     private @Nullable String errorOutcome;
+    private volatile boolean deadlinePassed;
 
     private WatchLoop(
             CatalogTasksClient client, WatchOptions options, WatchMetrics metrics, String zoneId, String taskId) {
@@ -92,9 +93,12 @@ final class WatchLoop {
                 .mapNotNull(Step::emission);
         Duration timeout = options.timeout();
         if (timeout != null) {
-            // A deadline for the whole loop, in-flight requests included.
-            emissions = emissions.takeUntilOther(
-                    Mono.delay(timeout, scheduler).then(Mono.error(() -> timedOut(timeout, null, null))));
+            // A deadline for the whole loop, in-flight requests included. takeUntilOther cancels the loop only when
+            // the other publisher emits (an error from it would leave the request running), hence the flag.
+            emissions = emissions
+                    .takeUntilOther(Mono.delay(timeout, scheduler).doOnNext(tick -> deadlinePassed = true))
+                    .concatWith(Mono.defer(
+                            () -> deadlinePassed ? Mono.error(timedOut(timeout, null, null)) : Mono.empty()));
         }
         return emissions
                 .onErrorMap(e -> !(e instanceof TaskWatchException), this::fatal)
