@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -214,11 +215,19 @@ public final class CatalogSimulator implements AutoCloseable {
 
     /**
      * Closes every connection (releasing stalled requests; their clients see the connection close), stops the server
-     * and its threads. Blocks for at most a few seconds; idempotent.
+     * and its threads. Blocks for at most a few seconds, except on a non-blocking thread, where it starts the same
+     * shutdown without waiting for it. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Schedulers.isInNonBlockingThread()) {
+            // Called from an event loop or a parallel worker (a doFinally, say): the same steps, without waiting.
+            server.dispose();
+            channels.close();
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).subscribe();
             return;
         }
         try {

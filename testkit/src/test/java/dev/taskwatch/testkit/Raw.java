@@ -11,13 +11,15 @@ import reactor.netty.http.client.HttpClient;
 /** A bare HTTP exchange, for checking exactly what the simulator sends. */
 record Raw(int status, HttpHeaders headers, String body) {
 
+    private static final HttpClient CLIENT = HttpClient.create().followRedirect(false);
+
     static Raw get(URI base, String path) {
         return exchange(base, "GET", path, h -> {}, null);
     }
 
     static Raw exchange(URI base, String method, String path, Consumer<HttpHeaders> headers, String body) {
-        HttpClient client = HttpClient.newConnection().followRedirect(false).headers(headers);
-        return client.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
+        return CLIENT.headers(headers)
+                .request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
                 .uri(base + path)
                 .send(
                         body == null
