@@ -627,7 +627,7 @@ public final class CatalogSimulator implements AutoCloseable {
         private final java.util.Set<String> apiKeys = new java.util.LinkedHashSet<>();
         private boolean requireAuthorization;
         private Duration tokenLifetime = Duration.ofHours(1);
-        private int recordRequests = 100_000;
+        private int recordRequests = 10_000;
 
         Builder() {}
 
@@ -679,7 +679,7 @@ public final class CatalogSimulator implements AutoCloseable {
 
         /**
          * How many requests to keep for {@link #requests()} (the newest); 0 records none, as a benchmark wants.
-         * {@link #requestCount()} counts all regardless. Defaults to 100,000.
+         * {@link #requestCount()} counts all regardless. Defaults to 10,000 (a few MiB of heap).
          *
          * @throws IllegalArgumentException if negative
          */

@@ -82,7 +82,8 @@ public final class Fault {
     }
 
     /**
-     * Holds the request without answering for {@code duration} (real time), then answers as scripted. No thread
+     * Holds the request without answering for {@code duration} (real time), then answers as the script said when it
+     * arrived (a {@code 404} within {@link ScriptedTask#notFoundFor(int)}, else the scripted status). No thread
      * waits: a timer on the connection's event loop, cancelled when the client gives up or the simulator closes.
      *
      * @throws IllegalArgumentException if {@code duration} is negative
@@ -137,8 +138,8 @@ public final class Fault {
     }
 
     /**
-     * A copy that also sends {@code Retry-After} in whole seconds (rounded up) with its response. Meaningless for
-     * {@link #reset()} and {@link #stallForever()}, which send no response.
+     * A copy that also sends {@code Retry-After} in whole seconds (rounded up) with its response. Ignored by
+     * {@link #reset()} and the stalls (a stall that ends answers as scripted, with the script's hints).
      *
      * @throws IllegalArgumentException if {@code hint} is negative
      */
