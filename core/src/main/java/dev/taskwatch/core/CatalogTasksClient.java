@@ -74,7 +74,11 @@ public interface CatalogTasksClient extends AutoCloseable {
         return exchange(zoneId, taskId, clientRequestId).map(TaskResponse::task);
     }
 
-    /** Releases the connection pool. In-flight exchanges fail. Does nothing by default. */
+    /**
+     * Releases the connection pool: idle connections close at once, busy ones when their exchange ends (within the
+     * response timeout). Exchanges subscribed afterwards fail with {@link IllegalStateException}. Idempotent. Does
+     * nothing by default.
+     */
     @Override
     default void close() {}
 

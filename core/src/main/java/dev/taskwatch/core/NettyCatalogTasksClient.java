@@ -34,6 +34,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
     private final ConnectionProvider provider;
     private final HttpClient http;
     private final @Nullable TokenSource tokens;
+    private volatile boolean closed;
 
     NettyCatalogTasksClient(
             URI baseUrl,
@@ -79,6 +80,15 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
         }
         String path = Endpoint.taskPath(baseUrl, zoneId, taskId);
         Exchange exchange = new Exchange("GET " + path, origin + path, taskId, clientRequestId);
+        Mono<TaskResponse> response = authorized(exchange);
+        // Checked at subscription, not here: a Mono built before close() may be subscribed after it. Without this
+        // check Reactor Netty would quietly recreate the disposed pool, and nothing would ever release it.
+        return Mono.defer(() -> closed
+                ? Mono.error(() -> new IllegalStateException(exchange.request + ": the CatalogTasksClient is closed"))
+                : response);
+    }
+
+    private Mono<TaskResponse> authorized(Exchange exchange) {
         if (credentials instanceof BearerCredentials bearer) {
             String header = "Bearer " + bearer.token();
             return Mono.defer(() -> exchange.send(header));
@@ -102,6 +112,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
 
     @Override
     public void close() {
+        closed = true;
         provider.dispose();
     }
 
@@ -162,21 +173,17 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             HttpHeaders headers = response.responseHeaders();
             Duration hint = RetryHints.from(headers, clock);
             if (status == 200) {
-                return readBody(response, body, status).map(bytes -> new TaskResponse(decode(bytes), hint));
+                return Bodies.readCapped(headers, body, maxResponseBytes, () -> request + " → 200")
+                        .map(bytes -> new TaskResponse(decode(bytes), hint));
             }
             if (status == 303) {
                 // 303 means completed. The body is drained (so the connection can be reused), never followed.
                 String installId = Locations.installId(headers.get(HttpHeaderNames.LOCATION));
-                return readBody(response, body, status)
+                return Bodies.readDetail(headers, body, maxResponseBytes)
                         .thenReturn(new TaskResponse(Task.of(taskId, TaskStatus.COMPLETED, installId), hint));
             }
-            return readBody(response, body, status)
+            return Bodies.readDetail(headers, body, maxResponseBytes)
                     .flatMap(bytes -> Mono.error(apiError(status, headers, bytes, hint)));
-        }
-
-        private Mono<byte[]> readBody(HttpClientResponse response, ByteBufFlux body, int status) {
-            return Bodies.readCapped(
-                    response.responseHeaders(), body, maxResponseBytes, () -> request + " → " + status);
         }
 
         private Task decode(byte[] bytes) {
