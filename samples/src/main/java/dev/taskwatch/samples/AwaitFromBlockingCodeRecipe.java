@@ -20,8 +20,12 @@ public final class AwaitFromBlockingCodeRecipe {
 
     public static void main(String[] args) {
         try (CatalogSimulator sim = CatalogSimulator.start()) {
-            sim.task("zone-1", "task-1").pending(Duration.ofMillis(300)).running(Duration.ofMillis(700)).completes("install-1");
-            System.out.println("installed as " + awaitInstall(sim, "zone-1", "task-1").installId());
+            sim.task("zone-1", "task-1")
+                    .pending(Duration.ofMillis(300))
+                    .running(Duration.ofMillis(700))
+                    .completes("install-1");
+            System.out.println(
+                    "installed as " + awaitInstall(sim, "zone-1", "task-1").installId());
         }
     }
 
@@ -32,7 +36,8 @@ public final class AwaitFromBlockingCodeRecipe {
                 .credentials(Credentials.none())
                 .build()) {
             TaskWatcher watcher = TaskWatcher.create(
-                    client, WatchOptions.defaults().initialDelay(Duration.ofMillis(200)).timeout(Duration.ofMinutes(1)));
+                    client,
+                    WatchOptions.defaults().initialDelay(Duration.ofMillis(200)).timeout(Duration.ofMinutes(1)));
             try {
                 // The watcher's own timeout ends the wait with a TaskWatchTimeoutException carrying the last status.
                 return watcher.awaitCompleted(zone, task).block(Duration.ofMinutes(2));

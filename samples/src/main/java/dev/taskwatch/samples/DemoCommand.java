@@ -39,38 +39,58 @@ final class DemoCommand implements Callable<Integer> {
     record Scenario(String taskId, String shows, TaskStatus expected, Consumer<ScriptedTask> script) {}
 
     static final List<Scenario> SCENARIOS = List.of(
-            new Scenario("fast-install", "a quick install", TaskStatus.COMPLETED, t -> t.pending(ms(300))
-                    .running(ms(700))
-                    .completes("inst-fast")),
-            new Scenario("slow-install", "a long install: backoff up to max-delay", TaskStatus.COMPLETED, t -> t.pending(
-                            ms(1000))
-                    .running(ms(7000))
-                    .completes("inst-slow")),
-            new Scenario("failing-install", "a failure is data, not an error", TaskStatus.FAILED, t -> t.pending(ms(500))
-                    .running(ms(1500))
-                    .fails("package 'ledger-agent' failed its health check")),
-            new Scenario("throttled-install", "429 + Retry-After, 503, a reset", TaskStatus.COMPLETED, t -> t.running(
-                            ms(3000))
-                    .fault(2, Fault.status(429).retryAfter(Duration.ofSeconds(1)))
-                    .fault(3, Fault.status(503))
-                    .fault(4, Fault.reset())
-                    .completes("inst-throttled")),
-            new Scenario("late-install", "404 for its first 3 polls", TaskStatus.COMPLETED, t -> t.notFoundFor(3)
-                    .pending(ms(1500))
-                    .running(ms(1500))
-                    .completes("inst-late")),
-            new Scenario("stalled-install", "a stalled response, cut by the request timeout", TaskStatus.COMPLETED, t ->
-                    t.running(ms(3000)).fault(2, Fault.stall(Duration.ofSeconds(5))).completes("inst-stalled")),
-            new Scenario("garbled-install", "a truncated body and a 502 HTML page", TaskStatus.COMPLETED, t -> t.running(
-                            ms(2500))
-                    .fault(2, Fault.malformedBody())
-                    .fault(3, Fault.htmlBadGateway())
-                    .completes("inst-garbled")),
-            new Scenario("delete-adopted", "a delete that keeps an adopted entity", TaskStatus.COMPLETED, t -> t.operation(
-                            TaskOperation.DELETE)
-                    .running(ms(2000))
-                    .warning("conflict", "adopted entity 'billing-db' existed before the install and is kept")
-                    .completes("inst-deleted")));
+            new Scenario(
+                    "fast-install",
+                    "a quick install",
+                    TaskStatus.COMPLETED,
+                    t -> t.pending(ms(300)).running(ms(700)).completes("inst-fast")),
+            new Scenario(
+                    "slow-install",
+                    "a long install: backoff up to max-delay",
+                    TaskStatus.COMPLETED,
+                    t -> t.pending(ms(1000)).running(ms(7000)).completes("inst-slow")),
+            new Scenario(
+                    "failing-install",
+                    "a failure is data, not an error",
+                    TaskStatus.FAILED,
+                    t -> t.pending(ms(500)).running(ms(1500)).fails("package 'ledger-agent' failed its health check")),
+            new Scenario(
+                    "throttled-install",
+                    "429 + Retry-After, 503, a reset",
+                    TaskStatus.COMPLETED,
+                    t -> t.running(ms(3000))
+                            .fault(2, Fault.status(429).retryAfter(Duration.ofSeconds(1)))
+                            .fault(3, Fault.status(503))
+                            .fault(4, Fault.reset())
+                            .completes("inst-throttled")),
+            new Scenario(
+                    "late-install",
+                    "404 for its first 3 polls",
+                    TaskStatus.COMPLETED,
+                    t -> t.notFoundFor(3).pending(ms(1500)).running(ms(1500)).completes("inst-late")),
+            new Scenario(
+                    "stalled-install",
+                    "a stalled response, cut by the request timeout",
+                    TaskStatus.COMPLETED,
+                    t -> t.running(ms(3000))
+                            .fault(2, Fault.stall(Duration.ofSeconds(5)))
+                            .completes("inst-stalled")),
+            new Scenario(
+                    "garbled-install",
+                    "a truncated body and a 502 HTML page",
+                    TaskStatus.COMPLETED,
+                    t -> t.running(ms(2500))
+                            .fault(2, Fault.malformedBody())
+                            .fault(3, Fault.htmlBadGateway())
+                            .completes("inst-garbled")),
+            new Scenario(
+                    "delete-adopted",
+                    "a delete that keeps an adopted entity",
+                    TaskStatus.COMPLETED,
+                    t -> t.operation(TaskOperation.DELETE)
+                            .running(ms(2000))
+                            .warning("conflict", "adopted entity 'billing-db' existed before the install and is kept")
+                            .completes("inst-deleted")));
 
     private final Io io;
 
@@ -91,6 +111,10 @@ final class DemoCommand implements Callable<Integer> {
                         .credentials(Credentials.none())
                         .responseTimeout(Duration.ofSeconds(1))
                         .build()) {
+            // One request first, so that class loading and the first connection are not what the timings show.
+            sim.task(ZONE, "warm-up").completes("warm-up");
+            client.retrieve(ZONE, "warm-up").block(Duration.ofSeconds(10));
+            sim.clearRequests();
             out.println("taskwatch demo: simulator at " + sim.baseUrl() + ", watching " + SCENARIOS.size()
                     + " tasks at once");
             for (Scenario s : SCENARIOS) {
@@ -121,7 +145,9 @@ final class DemoCommand implements Callable<Integer> {
                     out.println(line);
                 } else {
                     o.error = e.error();
-                    out.printf("+%5.2fs  %-18s error: %s%n", at, e.taskId(), e.error().getMessage());
+                    out.printf(
+                            "+%5.2fs  %-18s error: %s%n",
+                            at, e.taskId(), e.error().getMessage());
                 }
             }
             return summary(sim, outcomes);
@@ -143,12 +169,7 @@ final class DemoCommand implements Callable<Integer> {
             asScripted &= ok;
             out.printf(
                     "| %-18s | %-10s | %-10s | %5d | %7d | %6.2fs |%n",
-                    s.taskId(),
-                    outcome,
-                    s.expected().wireValue(),
-                    requests.size(),
-                    retries,
-                    o.elapsed);
+                    s.taskId(), outcome, s.expected().wireValue(), requests.size(), retries, o.elapsed);
         }
         out.println();
         out.println(asScripted ? "Every task ended as scripted." : "Some tasks did not end as scripted.");
@@ -164,11 +185,16 @@ final class DemoCommand implements Callable<Integer> {
         return Duration.ofMillis(millis);
     }
 
-    private record Event(String taskId, @Nullable Task task, @Nullable Throwable error) {}
+    private record Event(
+            String taskId, @Nullable Task task, @Nullable Throwable error) {}
 
     private static final class Outcome {
-        @Nullable Task last;
-        @Nullable Throwable error;
+        @Nullable
+        Task last;
+
+        @Nullable
+        Throwable error;
+
         double elapsed;
     }
 }

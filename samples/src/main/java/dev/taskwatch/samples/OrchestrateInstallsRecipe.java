@@ -24,7 +24,8 @@ public final class OrchestrateInstallsRecipe {
 
     public static void main(String[] args) {
         try (CatalogSimulator sim = CatalogSimulator.start()) {
-            List<String> tasks = IntStream.rangeClosed(1, 10).mapToObj(i -> "install-" + i).toList();
+            List<String> tasks =
+                    IntStream.rangeClosed(1, 10).mapToObj(i -> "install-" + i).toList();
             for (int i = 0; i < tasks.size(); i++) {
                 var script = sim.task("zone-1", tasks.get(i)).running(Duration.ofMillis(400L * (i + 1)));
                 if (i == 3) {
@@ -43,7 +44,8 @@ public final class OrchestrateInstallsRecipe {
                 .credentials(Credentials.none())
                 .build()) {
             TaskWatcher watcher = TaskWatcher.create(
-                    client, WatchOptions.defaults().initialDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(1)));
+                    client,
+                    WatchOptions.defaults().initialDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(1)));
             Flux.fromIterable(tasks)
                     .flatMap(task -> watcher.awaitCompleted(zone, task)
                             .doOnNext(done -> outcomes.put(task, "completed " + done.installId()))
@@ -58,6 +60,8 @@ public final class OrchestrateInstallsRecipe {
 
     /** For callers that want the completed tasks or the first failure as an exception. */
     static Mono<List<Task>> allCompleted(TaskWatcher watcher, String zone, List<String> tasks) {
-        return Flux.fromIterable(tasks).flatMap(task -> watcher.awaitCompleted(zone, task)).collectList();
+        return Flux.fromIterable(tasks)
+                .flatMap(task -> watcher.awaitCompleted(zone, task))
+                .collectList();
     }
 }

@@ -35,8 +35,12 @@ public final class ServerSentEventsRecipe {
                         .baseUrl(sim.baseUrl())
                         .credentials(Credentials.none())
                         .build()) {
-            sim.task("zone-1", "task-1").pending(Duration.ofMillis(500)).running(Duration.ofSeconds(1)).completes("install-1");
-            DisposableServer app = start(TaskWatcher.create(client, WatchOptions.defaults().initialDelay(Duration.ofMillis(200))));
+            sim.task("zone-1", "task-1")
+                    .pending(Duration.ofMillis(500))
+                    .running(Duration.ofSeconds(1))
+                    .completes("install-1");
+            DisposableServer app =
+                    start(TaskWatcher.create(client, WatchOptions.defaults().initialDelay(Duration.ofMillis(200))));
             try {
                 // What a browser's EventSource would receive.
                 HttpClient.create()
@@ -61,12 +65,14 @@ public final class ServerSentEventsRecipe {
                     Flux<String> events;
                     try {
                         events = watcher.watch(request.param("zone"), request.param("task"))
-                                .map(task -> "event: " + task.statusValue() + "\ndata: " + TaskJson.encode(task) + "\n\n")
+                                .map(task ->
+                                        "event: " + task.statusValue() + "\ndata: " + TaskJson.encode(task) + "\n\n")
                                 // One line of data: a message with a newline would end the event early.
                                 .onErrorResume(e -> Flux.just("event: error\ndata: "
                                         + String.valueOf(e.getMessage()).replaceAll("[\r\n]+", " ") + "\n\n"));
                     } catch (IllegalArgumentException badId) {
-                        return response.status(HttpResponseStatus.BAD_REQUEST).sendString(Flux.just(badId.getMessage()));
+                        return response.status(HttpResponseStatus.BAD_REQUEST)
+                                .sendString(Flux.just(badId.getMessage()));
                     }
                     return response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                             .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")

@@ -32,7 +32,6 @@ public final class TaskwatchCommand implements Runnable {
                 .addSubcommand(new WaitCommand(io));
         cli.setOut(new PrintWriter(io.out(), true));
         cli.setErr(new PrintWriter(io.err(), true));
-        cli.setExitCodeOnInvalidInput(ExitCode.USAGE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             io.err().println("taskwatch: " + e.getMessage());
             // Anything unexpected is reported as an API error rather than success or "failed task".

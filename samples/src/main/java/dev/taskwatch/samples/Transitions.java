@@ -93,8 +93,8 @@ abstract class Transitions {
         private synchronized void redraw() {
             if (terminal && ticker != null && !ticker.isDisposed()) {
                 long seconds = Duration.between(started, Instant.now()).toSeconds();
-                out.print(CLEAR_LINE + SPINNER.charAt(frame++ % SPINNER.length()) + " " + label + "  " + status
-                        + "  " + seconds + "s");
+                out.print(CLEAR_LINE + SPINNER.charAt(frame++ % SPINNER.length()) + " " + label + "  " + status + "  "
+                        + seconds + "s");
                 out.flush();
             }
         }

@@ -46,7 +46,8 @@ final class WaitCommand implements Callable<Integer> {
     @Option(
             names = "--base-url",
             description = "API base URL (default: KEYCARD_API_BASE_URL, else https://api.keycard.ai).")
-    @Nullable URI baseUrl;
+    @Nullable
+    URI baseUrl;
 
     @Option(
             names = "--timeout",
@@ -59,16 +60,20 @@ final class WaitCommand implements Callable<Integer> {
             names = "--initial-delay",
             converter = DurationConverter.class,
             description = "First delay between polls (default: 1s).")
-    @Nullable Duration initialDelay;
+    @Nullable
+    Duration initialDelay;
 
     @Option(names = "--max-delay", converter = DurationConverter.class, description = "Largest delay (default: 10s).")
-    @Nullable Duration maxDelay;
+    @Nullable
+    Duration maxDelay;
 
     @Option(names = "--multiplier", description = "Backoff multiplier (default: 2.0).")
-    @Nullable Double multiplier;
+    @Nullable
+    Double multiplier;
 
     @Option(names = "--jitter", description = "Random spread of each delay, 0 to <1 (default: 0.2).")
-    @Nullable Double jitter;
+    @Nullable
+    Double jitter;
 
     @Option(
             names = "--request-timeout",
@@ -99,9 +104,12 @@ final class WaitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         WatchOptions options = options();
-        URI base = baseUrl != null ? baseUrl : URI.create(io.env().getOrDefault("KEYCARD_API_BASE_URL", "https://api.keycard.ai"));
+        URI base = baseUrl != null
+                ? baseUrl
+                : URI.create(io.env().getOrDefault("KEYCARD_API_BASE_URL", "https://api.keycard.ai"));
         Credentials credentials = Credentials.fromEnvironment(io.env());
-        Transitions printer = output == Output.json ? Transitions.json(io.out()) : Transitions.text(io.out(), io.terminal());
+        Transitions printer =
+                output == Output.json ? Transitions.json(io.out()) : Transitions.text(io.out(), io.terminal());
         try (CatalogTasksClient client = CatalogTasksClient.builder()
                 .baseUrl(base)
                 .credentials(credentials)
@@ -114,7 +122,8 @@ final class WaitCommand implements Callable<Integer> {
             Task last = null;
             printer.start(zone, task);
             try {
-                for (Task t : TaskWatcher.create(reporting, options).watch(zone, task).toIterable(1)) {
+                for (Task t :
+                        TaskWatcher.create(reporting, options).watch(zone, task).toIterable(1)) {
                     printer.transition(t);
                     last = t;
                 }
@@ -125,8 +134,9 @@ final class WaitCommand implements Callable<Integer> {
                 return ExitCode.COMPLETED;
             }
             if (last != null && last.status() == TaskStatus.FAILED) {
-                io.err().println("taskwatch: task failed"
-                        + (last.errorMessage() == null ? "" : ": " + last.errorMessage()));
+                io.err()
+                        .println("taskwatch: task failed"
+                                + (last.errorMessage() == null ? "" : ": " + last.errorMessage()));
                 return ExitCode.FAILED;
             }
             io.err().println("taskwatch: the watch ended without a terminal status");

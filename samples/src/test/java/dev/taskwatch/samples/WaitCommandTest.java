@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,15 +76,60 @@ class WaitCommandTest {
         return run(env, args.toArray(String[]::new));
     }
 
-    @Test
-    void completedTaskExitsZeroWithOneJsonLinePerTransition() {
-        sim.task("z1", "t1").pending(Duration.ofMillis(100)).running(Duration.ofMillis(100)).completes("inst-1");
+    /**
+     * Runs {@code wait} on another thread against a simulator whose clock only moves when told: the task stays
+     * pending until two polls saw it, then running until two more did, then completes. No timing luck involved.
+     */
+    private Run waitThroughEveryPhase(String... extra) throws Exception {
+        MutableClock clock = new MutableClock();
+        try (CatalogSimulator stepped = CatalogSimulator.builder().clock(clock).start()) {
+            stepped.task("z1", "t1")
+                    .pending(Duration.ofHours(1))
+                    .running(Duration.ofHours(1))
+                    .completes("inst-1");
+            List<String> args = new ArrayList<>(List.of(
+                    "wait",
+                    "--zone",
+                    "z1",
+                    "--task",
+                    "t1",
+                    "--base-url",
+                    stepped.baseUrl().toString(),
+                    "--initial-delay",
+                    "10ms",
+                    "--max-delay",
+                    "20ms",
+                    "--jitter",
+                    "0"));
+            args.addAll(List.of(extra));
+            CompletableFuture<Run> run =
+                    CompletableFuture.supplyAsync(() -> run(Map.of(), args.toArray(String[]::new)));
+            awaitRequests(stepped, 2);
+            clock.advance(Duration.ofHours(1));
+            awaitRequests(stepped, 4);
+            clock.advance(Duration.ofHours(1));
+            return run.get(30, TimeUnit.SECONDS);
+        }
+    }
 
-        Run run = wait(Map.of(), "t1", "--output", "json");
+    /** Waits for a condition, not for time to pass: the simulator has seen {@code n} polls of z1/t1. */
+    private static void awaitRequests(CatalogSimulator sim, int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sim.requests("z1", "t1").size() < n) {
+            assertThat(System.nanoTime()).as("%d polls within 30 s", n).isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    @Test
+    void completedTaskExitsZeroWithOneJsonLinePerTransition() throws Exception {
+        Run run = waitThroughEveryPhase("--output", "json");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.COMPLETED);
         List<Task> lines = run.jsonLines();
-        assertThat(lines).extracting(Task::status).containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.COMPLETED);
+        assertThat(lines)
+                .extracting(Task::status)
+                .containsExactly(TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.COMPLETED);
         assertThat(lines.get(2).installId()).isEqualTo("inst-1");
         assertThat(lines.get(2).createdAt()).as("fields seen before the 303").isNotNull();
         assertThat(run.out()).doesNotContain("taskwatch:");
@@ -93,7 +141,9 @@ class WaitCommandTest {
 
         Run run = wait(Map.of(), "t1", "--output", "json");
 
-        assertThat(run.out().trim()).startsWith("{\"id\":\"t1\"").contains("\"status\":\"completed\"", "\"install_id\":\"inst-1\"");
+        assertThat(run.out().trim())
+                .startsWith("{\"id\":\"t1\"")
+                .contains("\"status\":\"completed\"", "\"install_id\":\"inst-1\"");
     }
 
     @Test
@@ -134,7 +184,9 @@ class WaitCommandTest {
 
     @Test
     void retryAfterBeyondTheTimeoutExitsThreeAtOnce() {
-        sim.task("z1", "t1").running(Duration.ofHours(1)).fault(1, Fault.status(503).retryAfter(Duration.ofHours(1)));
+        sim.task("z1", "t1")
+                .running(Duration.ofHours(1))
+                .fault(1, Fault.status(503).retryAfter(Duration.ofHours(1)));
 
         Run run = wait(Map.of(), "t1", "--timeout", "10s");
 
@@ -144,12 +196,21 @@ class WaitCommandTest {
 
     @Test
     void rejectedCredentialsExitFourWithoutPrintingThem() {
-        try (CatalogSimulator guarded = CatalogSimulator.builder().apiKey("the-right-key").requireAuthorization(true).start()) {
+        try (CatalogSimulator guarded = CatalogSimulator.builder()
+                .apiKey("the-right-key")
+                .requireAuthorization(true)
+                .start()) {
             guarded.task("z1", "t1").completes("inst-1");
 
             Run run = run(
                     Map.of("KEYCARD_API_API_KEY", SECRET),
-                    "wait", "--zone", "z1", "--task", "t1", "--base-url", guarded.baseUrl().toString());
+                    "wait",
+                    "--zone",
+                    "z1",
+                    "--task",
+                    "t1",
+                    "--base-url",
+                    guarded.baseUrl().toString());
 
             assertThat(run.exitCode()).isEqualTo(ExitCode.API_ERROR);
             assertThat(run.err()).contains("401");
@@ -159,7 +220,10 @@ class WaitCommandTest {
 
     @Test
     void stalledRequestIsCutByTheRequestTimeoutAndRetried() {
-        sim.task("z1", "t1").running(Duration.ofMillis(50)).fault(1, Fault.stall(Duration.ofSeconds(30))).completes("inst-1");
+        sim.task("z1", "t1")
+                .running(Duration.ofMillis(50))
+                .fault(1, Fault.stall(Duration.ofSeconds(30)))
+                .completes("inst-1");
 
         Run run = wait(Map.of(), "t1", "--request-timeout", "200ms", "--output", "json");
 
@@ -173,14 +237,23 @@ class WaitCommandTest {
         try (CatalogSimulator guarded = CatalogSimulator.builder()
                 .client("ci-bot", CLIENT_SECRET)
                 .requireAuthorization(true)
-                .tokenLifetime(Duration.ofMillis(400))
+                .tokenLifetime(Duration.ofSeconds(1)) // the shortest expires_in can say; refreshed after 0.5 s
                 .start()) {
-            guarded.task("z1", "t1").running(Duration.ofMillis(1200)).completes("inst-1");
+            guarded.task("z1", "t1").running(Duration.ofMillis(1500)).completes("inst-1");
 
             Run run = run(
                     Map.of("KEYCARD_API_CLIENT_ID", "ci-bot", "KEYCARD_API_CLIENT_SECRET", CLIENT_SECRET),
-                    "wait", "--zone", "z1", "--task", "t1", "--base-url", guarded.baseUrl().toString(),
-                    "--initial-delay", "50ms", "--max-delay", "100ms");
+                    "wait",
+                    "--zone",
+                    "z1",
+                    "--task",
+                    "t1",
+                    "--base-url",
+                    guarded.baseUrl().toString(),
+                    "--initial-delay",
+                    "50ms",
+                    "--max-delay",
+                    "100ms");
 
             assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.COMPLETED);
             assertThat(guarded.tokensIssued()).isGreaterThanOrEqualTo(2);
@@ -189,13 +262,11 @@ class WaitCommandTest {
     }
 
     @Test
-    void textOutputIsOneReadableLinePerTransitionWithoutControlCharactersInAPipe() {
-        sim.task("z1", "t1").running(Duration.ofMillis(50)).completes("inst-1");
+    void textOutputIsOneReadableLinePerTransitionWithoutControlCharactersInAPipe() throws Exception {
+        Run run = waitThroughEveryPhase();
 
-        Run run = wait(Map.of(), "t1");
-
-        assertThat(run.exitCode()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(run.out().lines()).hasSize(2).allMatch(l -> l.contains("z1/t1"));
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.COMPLETED);
+        assertThat(run.out().lines()).hasSize(3).allMatch(l -> l.contains("z1/t1"));
         assertThat(run.out()).contains("install inst-1").doesNotContain("\r", "\033");
     }
 }
