@@ -54,8 +54,10 @@ import reactor.netty.resources.LoopResources;
  *             .baseUrl(sim.baseUrl())
  *             .credentials(Credentials.none())
  *             .build();
- *     Task task = client.retrieve("zone-1", "task-1").block();      // pending, then running, then completed
+ *     Task task = client.retrieve("zone-1", "task-1").block();      // pending: its first second has not passed
+ *     assertThat(task.status()).isEqualTo(TaskStatus.PENDING);
  *     assertThat(sim.requests("zone-1", "task-1")).hasSize(1);
+ *     // ... 3 s later the same call gives a COMPLETED task with installId() "install-1" (from the 303's Location)
  * }
  * }</pre>
  *

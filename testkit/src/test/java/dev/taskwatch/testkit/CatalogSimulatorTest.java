@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 class CatalogSimulatorTest {
@@ -294,6 +295,24 @@ class CatalogSimulatorTest {
         sim.close();
 
         assertThatThrownBy(() -> retrieve("zone-1", "task-1")).isInstanceOf(CatalogTransportException.class);
+    }
+
+    @Test
+    void closeOnANonBlockingThreadDoesNotBlock() {
+        sim.task("zone-1", "task-1");
+        retrieve("zone-1", "task-1");
+
+        // BlockHound (BlockHoundSession) fails this if close() waits on the parallel scheduler's thread.
+        Mono.fromRunnable(sim::close).subscribeOn(Schedulers.parallel()).block(Duration.ofSeconds(10));
+
+        awaitTrue(() -> {
+            try {
+                retrieve("zone-1", "task-1");
+                return false;
+            } catch (CatalogTransportException e) {
+                return true;
+            }
+        });
     }
 
     @Test

@@ -9,16 +9,28 @@ import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.TaskStatus;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
-/** With BlockHound watching, every path through the server runs without a blocking call on its event loops. */
+/** With BlockHound watching (installed by {@link BlockHoundSession}), every path through the server runs without a blocking call on its event loops. */
 class NonBlockingTest {
 
-    @BeforeAll
-    static void installBlockHound() {
-        BlockHound.install();
+    @Test
+    void blockHoundIsWatching() {
+        // Without this, the test below could not fail.
+        Mono<Void> sleepOnParallel = Mono.<Void>fromRunnable(() -> {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })
+                .subscribeOn(Schedulers.parallel());
+
+        assertThatThrownBy(() -> sleepOnParallel.block(Duration.ofSeconds(10)))
+                .hasCauseInstanceOf(BlockingOperationError.class);
     }
 
     @Test
