@@ -4,10 +4,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.timeout.ReadTimeoutException;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -17,6 +20,7 @@ import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
 /** The Reactor Netty implementation behind {@link CatalogTasksClient#builder()}. */
@@ -32,6 +36,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
     private final int maxResponseBytes;
     private final Clock clock;
     private final ConnectionProvider provider;
+    private final Map<SocketAddress, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
     private final HttpClient http;
     private final @Nullable TokenSource tokens;
     private volatile boolean closed;
@@ -59,6 +64,19 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                 .maxIdleTime(Duration.ofSeconds(20))
                 .maxLifeTime(Duration.ofMinutes(5))
                 .evictInBackground(Duration.ofSeconds(30))
+                // Our own registrar (no Micrometer needed) so tests and benchmarks can see what the pool holds.
+                .metrics(true, () -> new ConnectionProvider.MeterRegistrar() {
+                    @Override
+                    public void registerMetrics(
+                            String name, String id, SocketAddress remote, ConnectionPoolMetrics metrics) {
+                        pools.put(remote, metrics);
+                    }
+
+                    @Override
+                    public void deRegisterMetrics(String name, String id, SocketAddress remote) {
+                        pools.remove(remote);
+                    }
+                })
                 .build();
         this.http = HttpClient.create(provider)
                 .followRedirect(false)
@@ -115,6 +133,22 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
         closed = true;
         provider.dispose();
     }
+
+    /** What the connection pool holds now, summed over remote addresses (tests and benchmarks). */
+    PoolStats poolStats() {
+        int acquired = 0;
+        int pending = 0;
+        int idle = 0;
+        for (ConnectionPoolMetrics m : pools.values()) {
+            acquired += m.acquiredSize();
+            pending += m.pendingAcquireSize();
+            idle += m.idleSize();
+        }
+        return new PoolStats(acquired, pending, idle);
+    }
+
+    /** Connections lent out, acquisitions waiting for one, and idle connections kept for reuse. */
+    record PoolStats(int acquired, int pending, int idle) {}
 
     @Override
     public String toString() {
