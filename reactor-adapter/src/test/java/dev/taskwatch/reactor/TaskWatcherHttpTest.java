@@ -171,17 +171,20 @@ class TaskWatcherHttpTest {
 
     @Test
     void notFoundAfterTheGraceIsFatal() {
-        dispatcher.script(TASK, error(404, "not_found"));
+        dispatcher.script(TASK, task("pending"), error(404, "not_found"));
 
+        // Real time decides how many 404s fall inside the 100 ms grace (virtual-time tests pin that down); here the
+        // watch must end on a 404, carrying the task seen before.
         assertThatThrownBy(() -> watchToTheEnd(fast.notFoundGrace(Duration.ofMillis(100))))
-                .isInstanceOfSatisfying(
-                        TaskWatchException.class,
-                        e -> assertThat(e.getCause())
-                                .isInstanceOfSatisfying(
-                                        CatalogApiException.class,
-                                        api -> assertThat(api.httpStatus()).isEqualTo(404)));
-        // retried within the grace (100 ms at one request per 10-20 ms), then fatal
-        assertThat(dispatcher.requests.size()).isGreaterThan(2);
+                .isInstanceOfSatisfying(TaskWatchException.class, e -> {
+                    assertThat(e.getCause())
+                            .isInstanceOfSatisfying(
+                                    CatalogApiException.class,
+                                    api -> assertThat(api.httpStatus()).isEqualTo(404));
+                    assertThat(e.lastTask()).isNotNull();
+                    assertThat(e.lastTask().statusValue()).isEqualTo("pending");
+                });
+        assertThat(dispatcher.requests.size()).isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -208,12 +211,14 @@ class TaskWatcherHttpTest {
 
     @Test
     void cancellingMidRequestAndMidBackoffSendsNothingMore() throws InterruptedException {
+        // Answers after 1 s: had cancelling not aborted the exchange, a third request would follow before the clock
+        // below runs out.
         MockResponse stalled =
-                task("running").newBuilder().headersDelay(30, TimeUnit.SECONDS).build();
+                task("running").newBuilder().headersDelay(1, TimeUnit.SECONDS).build();
         dispatcher.script(TASK, task("pending"), stalled, task("completed"));
-        MockResponse[] clock = new MockResponse[30];
+        MockResponse[] clock = new MockResponse[120];
         Arrays.fill(clock, task("task-2", "pending"));
-        clock[29] = completed("inst-2");
+        clock[119] = completed("inst-2");
         dispatcher.script("task-2", clock);
         dispatcher.script("task-3", task("task-3", "pending"));
         TaskWatcher watcher = TaskWatcher.create(client, fast);
@@ -231,10 +236,10 @@ class TaskWatcherHttpTest {
         assertThat(firstSeen.await(10, TimeUnit.SECONDS)).isTrue();
         midBackoff.dispose(); // within the 5 s delay before the second poll
 
-        // A watch of another task is the clock: by the time it has made 30 requests 10 ms apart, the cancelled
-        // watches would have polled many times had anything kept running.
+        // A watch of another task is the clock: by the time it has made 120 requests 10 ms apart (over 1.2 s), the
+        // cancelled watches would have polled again had anything kept running.
         watcher.watch(ZONE, "task-2").blockLast(TEST_TIMEOUT);
-        assertThat(dispatcher.requestsFor("task-2")).isEqualTo(30);
+        assertThat(dispatcher.requestsFor("task-2")).isEqualTo(120);
 
         assertThat(dispatcher.requestsFor(TASK)).isEqualTo(2);
         assertThat(dispatcher.requestsFor("task-3")).isEqualTo(1);

@@ -367,6 +367,19 @@ class TaskWatcherTest {
     }
 
     @Test
+    void anExchangeThatEndsWithoutAResponseIsRetried() {
+        ScriptedClient client = new ScriptedClient(Mono.empty(), response("completed"));
+
+        StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, NO_JITTER).watch(ZONE, TASK))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(status("completed"))
+                .verifyComplete();
+        assertThat(client.calls).hasValue(2);
+    }
+
+    @Test
     void tooManyConsecutiveFailuresEndTheWatchWithTheLastFailure() {
         List<Object> script = new ArrayList<>();
         script.add(response("pending"));
