@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -41,6 +42,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 class CatalogTasksClientTest {
@@ -284,6 +286,31 @@ class CatalogTasksClientTest {
                     .hasMessage("GET /zones/zone-1/catalog_tasks/task-1 → 422 validation_error: request validation"
                             + " failed (request 5f0c2a8e-1b3d-4c5e-9a7b-8c9d0e1f2a3b)");
         });
+    }
+
+    @Test
+    void serverTextCannotForgeLogLines() {
+        server.enqueue(
+                json(
+                        500,
+                        "{\"code\":\"internal_error\",\"message\":\"boom\\r\\n[main] INFO fake line\",\"request_id\":\"r\\n1\"}"));
+
+        Throwable e = catchThrowable(() -> client.retrieve(ZONE, TASK).block(WAIT));
+
+        assertThat(e)
+                .hasMessage("GET " + TASK_PATH + " → 500 internal_error: boom\\u000d\\u000a[main] INFO fake line"
+                        + " (request r\\u000a1)");
+        assertThat(((CatalogApiException) e).serverMessage()).isEqualTo("boom\r\n[main] INFO fake line");
+    }
+
+    @Test
+    void longServerMessageIsCutInTheExceptionMessage() {
+        server.enqueue(json(503, "{\"message\":\"" + "x".repeat(10_000) + "\"}"));
+
+        Throwable e = catchThrowable(() -> client.retrieve(ZONE, TASK).block(WAIT));
+
+        assertThat(e.getMessage()).hasSizeLessThan(700).endsWith("…(10000 chars)");
+        assertThat(((CatalogApiException) e).serverMessage()).hasSize(10_000);
     }
 
     @Test
@@ -803,17 +830,21 @@ class CatalogTasksClientTest {
     }
 
     @Test
-    void disposingOnTimeoutCancelsTheExchange() throws InterruptedException {
+    void timeoutCancelsTheExchange() throws InterruptedException {
         server.enqueue(new MockResponse.Builder()
                 .onResponseStart(SocketEffect.Stall.INSTANCE)
                 .build());
         server.enqueue(ok("running"));
+        // Times out as soon as the server holds the request, however slow the machine is.
+        Mono<RecordedRequest> seenByServer =
+                Mono.fromCallable(server::takeRequest).subscribeOn(Schedulers.boundedElastic());
 
-        Throwable e = catchThrowable(() ->
-                client.retrieve(ZONE, TASK).timeout(Duration.ofMillis(100)).block(WAIT));
+        Throwable e = catchThrowable(
+                () -> client.retrieve(ZONE, TASK).timeout(seenByServer).block(WAIT));
 
-        assertThat(e).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(e).hasCauseInstanceOf(TimeoutException.class);
         assertThat(client.retrieve(ZONE, TASK).block(WAIT).status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(server.takeRequest().getConnectionIndex()).isEqualTo(1);
         assertThat(server.getRequestCount()).isEqualTo(2);
     }
 
