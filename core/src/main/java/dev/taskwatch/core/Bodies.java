@@ -33,6 +33,16 @@ final class Bodies {
                 .onErrorMap(BodyBuffer.TooLargeException.class, e -> tooLarge(cap, context));
     }
 
+    /**
+     * As {@link #readCapped}, for a body that only adds detail to a status that is the answer by itself (an error
+     * status, a 303): one over the cap reads as empty, so a large error page does not hide the status behind a
+     * protocol error (a 403 from a proxy must stay a definite 403, not become a transient failure).
+     */
+    static Mono<byte[]> readDetail(HttpHeaders headers, ByteBufFlux body, int cap) {
+        return readCapped(headers, body, cap, () -> "")
+                .onErrorResume(CatalogProtocolException.class, e -> Mono.just(new byte[0]));
+    }
+
     private static CatalogProtocolException tooLarge(int cap, Supplier<String> context) {
         return new CatalogProtocolException(context.get() + " with a body over the " + cap + "-byte limit", null, true);
     }

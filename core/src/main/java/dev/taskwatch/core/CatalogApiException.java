@@ -103,15 +103,18 @@ public final class CatalogApiException extends TaskwatchException {
             @Nullable String codeValue,
             @Nullable String serverMessage,
             @Nullable String requestId) {
+        // The server's words are escaped and bounded: this message is logged, and a CR/LF in it would forge lines.
         StringBuilder sb = new StringBuilder(request).append(" → ").append(httpStatus);
         if (codeValue != null) {
-            sb.append(' ').append(codeValue);
+            sb.append(' ').append(HeaderValues.printable(codeValue, 64));
         }
         if (serverMessage != null) {
-            sb.append(": ").append(serverMessage);
+            sb.append(": ").append(HeaderValues.printable(serverMessage, 500));
         }
         if (requestId != null) {
-            sb.append(" (request ").append(requestId).append(')');
+            sb.append(" (request ")
+                    .append(HeaderValues.printable(requestId, 64))
+                    .append(')');
         }
         return sb.toString();
     }

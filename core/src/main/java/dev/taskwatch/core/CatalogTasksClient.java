@@ -28,8 +28,9 @@ import reactor.core.publisher.Mono;
  * a {@link TaskStatus#COMPLETED} task with the install id taken from {@code Location} (the redirect is never
  * followed). Anything else errors with a {@link TaskwatchException}: {@link CatalogApiException} for other HTTP
  * statuses, {@link CatalogTransportException} for I/O failures and timeouts, {@link CatalogProtocolException} for a
- * body that is malformed, over the size cap, or about another task. Invalid ids fail with
- * {@link IllegalArgumentException} before any I/O.
+ * {@code 200} whose body is malformed, over the size cap, or about another task (an error body over the cap only
+ * loses its details: the status still decides). Invalid ids fail with {@link IllegalArgumentException} before any
+ * I/O.
  *
  * <p>The interface has one abstract method, {@link #exchange}, so a scripted source for tests is a lambda.
  */
@@ -74,7 +75,11 @@ public interface CatalogTasksClient extends AutoCloseable {
         return exchange(zoneId, taskId, clientRequestId).map(TaskResponse::task);
     }
 
-    /** Releases the connection pool. In-flight exchanges fail. Does nothing by default. */
+    /**
+     * Releases the connection pool: idle connections close at once, busy ones when their exchange ends (within the
+     * response timeout). Exchanges subscribed afterwards fail with {@link IllegalStateException}. Idempotent. Does
+     * nothing by default.
+     */
     @Override
     default void close() {}
 

@@ -52,19 +52,28 @@ final class HeaderValues {
 
     /** Quotes a rejected value for a message, escaping control characters and truncating long ones. */
     static String quote(String value) {
-        StringBuilder sb = new StringBuilder("\"");
-        int limit = Math.min(value.length(), 40);
-        for (int i = 0; i < limit; i++) {
+        return '"' + printable(value, 40) + '"';
+    }
+
+    /**
+     * {@code value} made safe for a message that ends up in logs: control characters (CR and LF above all, which
+     * would let a server forge log lines) escaped, and cut after {@code limit} characters.
+     */
+    static String printable(String value, int limit) {
+        StringBuilder sb = new StringBuilder();
+        int end = Math.min(value.length(), limit);
+        for (int i = 0; i < end; i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\u%04x", (int) c));
+                String hex = Integer.toHexString(c); // not String.format: no locale lookup on an event loop
+                sb.append("\\u").append("0000", hex.length(), 4).append(hex);
             } else {
                 sb.append(c);
             }
         }
-        if (value.length() > limit) {
+        if (value.length() > end) {
             sb.append("…(").append(value.length()).append(" chars)");
         }
-        return sb.append('"').toString();
+        return sb.toString();
     }
 }

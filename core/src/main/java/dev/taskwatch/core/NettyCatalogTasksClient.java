@@ -4,10 +4,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.timeout.ReadTimeoutException;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -17,6 +20,7 @@ import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
 /** The Reactor Netty implementation behind {@link CatalogTasksClient#builder()}. */
@@ -32,8 +36,10 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
     private final int maxResponseBytes;
     private final Clock clock;
     private final ConnectionProvider provider;
+    private final Map<SocketAddress, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
     private final HttpClient http;
     private final @Nullable TokenSource tokens;
+    private volatile boolean closed;
 
     NettyCatalogTasksClient(
             URI baseUrl,
@@ -58,6 +64,19 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                 .maxIdleTime(Duration.ofSeconds(20))
                 .maxLifeTime(Duration.ofMinutes(5))
                 .evictInBackground(Duration.ofSeconds(30))
+                // Our own registrar (no Micrometer needed) so tests and benchmarks can see what the pool holds.
+                .metrics(true, () -> new ConnectionProvider.MeterRegistrar() {
+                    @Override
+                    public void registerMetrics(
+                            String name, String id, SocketAddress remote, ConnectionPoolMetrics metrics) {
+                        pools.put(remote, metrics);
+                    }
+
+                    @Override
+                    public void deRegisterMetrics(String name, String id, SocketAddress remote) {
+                        pools.remove(remote);
+                    }
+                })
                 .build();
         this.http = HttpClient.create(provider)
                 .followRedirect(false)
@@ -79,6 +98,15 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
         }
         String path = Endpoint.taskPath(baseUrl, zoneId, taskId);
         Exchange exchange = new Exchange("GET " + path, origin + path, taskId, clientRequestId);
+        Mono<TaskResponse> response = authorized(exchange);
+        // Checked at subscription, not here: a Mono built before close() may be subscribed after it. Without this
+        // check Reactor Netty would quietly recreate the disposed pool, and nothing would ever release it.
+        return Mono.defer(() -> closed
+                ? Mono.error(() -> new IllegalStateException(exchange.request + ": the CatalogTasksClient is closed"))
+                : response);
+    }
+
+    private Mono<TaskResponse> authorized(Exchange exchange) {
         if (credentials instanceof BearerCredentials bearer) {
             String header = "Bearer " + bearer.token();
             return Mono.defer(() -> exchange.send(header));
@@ -102,8 +130,25 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
 
     @Override
     public void close() {
+        closed = true;
         provider.dispose();
     }
+
+    /** What the connection pool holds now, summed over remote addresses (tests and benchmarks). */
+    PoolStats poolStats() {
+        int acquired = 0;
+        int pending = 0;
+        int idle = 0;
+        for (ConnectionPoolMetrics m : pools.values()) {
+            acquired += m.acquiredSize();
+            pending += m.pendingAcquireSize();
+            idle += m.idleSize();
+        }
+        return new PoolStats(acquired, pending, idle);
+    }
+
+    /** Connections lent out, acquisitions waiting for one, and idle connections kept for reuse. */
+    record PoolStats(int acquired, int pending, int idle) {}
 
     @Override
     public String toString() {
@@ -162,21 +207,17 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             HttpHeaders headers = response.responseHeaders();
             Duration hint = RetryHints.from(headers, clock);
             if (status == 200) {
-                return readBody(response, body, status).map(bytes -> new TaskResponse(decode(bytes), hint));
+                return Bodies.readCapped(headers, body, maxResponseBytes, () -> request + " → 200")
+                        .map(bytes -> new TaskResponse(decode(bytes), hint));
             }
             if (status == 303) {
                 // 303 means completed. The body is drained (so the connection can be reused), never followed.
                 String installId = Locations.installId(headers.get(HttpHeaderNames.LOCATION));
-                return readBody(response, body, status)
+                return Bodies.readDetail(headers, body, maxResponseBytes)
                         .thenReturn(new TaskResponse(Task.of(taskId, TaskStatus.COMPLETED, installId), hint));
             }
-            return readBody(response, body, status)
+            return Bodies.readDetail(headers, body, maxResponseBytes)
                     .flatMap(bytes -> Mono.error(apiError(status, headers, bytes, hint)));
-        }
-
-        private Mono<byte[]> readBody(HttpClientResponse response, ByteBufFlux body, int status) {
-            return Bodies.readCapped(
-                    response.responseHeaders(), body, maxResponseBytes, () -> request + " → " + status);
         }
 
         private Task decode(byte[] bytes) {

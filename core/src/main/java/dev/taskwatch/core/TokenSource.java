@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufMono;
 import reactor.netty.http.client.HttpClient;
@@ -26,6 +25,9 @@ final class TokenSource {
     static final class Token {
         private final String value;
         private final Instant refreshAt;
+        // A flag on the token itself rather than a "last refused" slot: with one slot, a late 401 for an older token
+        // overwrote the mark on the current one, which then stayed cached although the API had refused it.
+        private volatile boolean refused;
 
         Token(String value, Instant refreshAt) {
             this.value = value;
@@ -49,7 +51,6 @@ final class TokenSource {
 
     private final Mono<Token> cached;
     private final Clock clock;
-    private volatile @Nullable Token refused;
 
     TokenSource(HttpClient http, URI baseUrl, ClientCredentials credentials, int maxResponseBytes, Clock clock) {
         this.clock = clock;
@@ -68,14 +69,15 @@ final class TokenSource {
                 .send(ByteBufMono.fromString(Mono.just("grant_type=client_credentials")))
                 .response((response, body) -> {
                     int status = response.status().code();
+                    if (status != 200) {
+                        return Bodies.readDetail(response.responseHeaders(), body, maxResponseBytes)
+                                .<Token>map(bytes -> {
+                                    throw refusal(request, status, bytes);
+                                });
+                    }
                     return Bodies.readCapped(
                                     response.responseHeaders(), body, maxResponseBytes, () -> request + " → " + status)
-                            .map(bytes -> {
-                                if (status != 200) {
-                                    throw refusal(request, status, bytes);
-                                }
-                                return parse(request, bytes);
-                            });
+                            .map(bytes -> parse(request, bytes));
                 })
                 .singleOrEmpty()
                 .switchIfEmpty(Mono.error(
@@ -84,7 +86,7 @@ final class TokenSource {
                         e -> !(e instanceof TaskwatchException),
                         e -> NettyCatalogTasksClient.transportFailure(request, e));
         this.cached = fetch.cacheInvalidateIf(
-                token -> token == refused || !clock.instant().isBefore(token.refreshAt));
+                token -> token.refused || !clock.instant().isBefore(token.refreshAt));
     }
 
     /** The current token, fetching one if none is cached or it is about to expire. */
@@ -94,7 +96,7 @@ final class TokenSource {
 
     /** Stops using {@code token}: the API refused it. */
     void invalidate(Token token) {
-        refused = token;
+        token.refused = true;
     }
 
     private Token parse(String request, byte[] bytes) {

@@ -1,11 +1,55 @@
 package dev.taskwatch.samples;
 
-/** The {@code taskwatch} command. Placeholder until the demo and wait commands land. */
-public final class TaskwatchCommand {
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code taskwatch} command: {@code demo} runs everything against an embedded simulator, {@code wait} waits on
+ * one task for deployment automation (exit codes: 0 completed, 1 failed, 2 invalid usage or input, 3 timed out, 4 API
+ * or protocol error).
+ */
+@Command(
+        name = "taskwatch",
+        mixinStandardHelpOptions = true,
+        versionProvider = TaskwatchCommand.Version.class,
+        description = "Watch Keycard catalog tasks.",
+        subcommands = CommandLine.HelpCommand.class)
+public final class TaskwatchCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
     private TaskwatchCommand() {}
 
     public static void main(String[] args) {
-        System.err.println("taskwatch: not yet — the demo and wait commands are being built (issue 4).");
-        System.exit(2);
+        System.exit(execute(args, Io.system()));
+    }
+
+    static int execute(String[] args, Io io) {
+        CommandLine cli = new CommandLine(new TaskwatchCommand())
+                .addSubcommand(new DemoCommand(io))
+                .addSubcommand(new WaitCommand(io));
+        cli.setOut(new PrintWriter(io.out(), true));
+        cli.setErr(new PrintWriter(io.err(), true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            io.err().println("taskwatch: " + e.getMessage());
+            // Anything unexpected is reported as an API error rather than success or "failed task".
+            return e instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.API_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: demo or wait");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = TaskwatchCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"taskwatch " + (v == null ? "dev" : v)};
+        }
     }
 }

@@ -1,0 +1,39 @@
+package dev.taskwatch.reactor;
+
+import dev.taskwatch.core.Task;
+import java.util.Objects;
+
+/**
+ * The task ended {@link dev.taskwatch.core.TaskStatus#FAILED failed}. Only {@link TaskWatcher#awaitCompleted} signals
+ * it; {@link TaskWatcher#watch} and {@link TaskWatcher#awaitTerminal} emit a failed task as data.
+ */
+public class TaskFailedException extends TaskWatchException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Task task;
+
+    /**
+     * @param task the failed task
+     * @param polls how many requests the watch made
+     */
+    public TaskFailedException(Task task, int polls) {
+        super(describe(task), null, task, polls, false);
+        this.task = task;
+    }
+
+    /** The failed task, with its {@code error_message} and warnings. */
+    public Task task() {
+        return task;
+    }
+
+    private static String describe(Task task) {
+        Objects.requireNonNull(task, "task");
+        StringBuilder sb = new StringBuilder("task ").append(task.id()).append(" failed");
+        String error = task.errorMessage();
+        sb.append(": ").append(error != null ? error : "(no error message)");
+        int warnings = task.warnings().size();
+        sb.append(" (").append(warnings).append(warnings == 1 ? " warning)" : " warnings)");
+        return sb.toString();
+    }
+}

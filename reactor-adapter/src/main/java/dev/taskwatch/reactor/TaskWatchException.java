@@ -1,0 +1,48 @@
+package dev.taskwatch.reactor;
+
+import dev.taskwatch.core.Task;
+import dev.taskwatch.core.TaskwatchException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A watch ended with an error. Every error a {@link TaskWatcher} watch ends with is one of these: it carries the last
+ * {@link Task} seen (if any), how many polls were made, and the underlying failure as its cause (a
+ * {@link dev.taskwatch.core.CatalogApiException}, a {@link dev.taskwatch.core.CatalogTransportException}, …).
+ *
+ * <p>{@link #isTransient()} is the cause's: a watch that ended on a run of {@code 503}s may succeed if started again,
+ * one that ended on a {@code 401} will not.
+ */
+public class TaskWatchException extends TaskwatchException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient @Nullable Task lastTask;
+    private final int polls;
+
+    /**
+     * @param message what went wrong, without secrets
+     * @param cause the underlying failure, if any
+     * @param lastTask the last task seen, or {@code null} if no poll succeeded
+     * @param polls how many requests the watch made
+     */
+    public TaskWatchException(String message, @Nullable Throwable cause, @Nullable Task lastTask, int polls) {
+        this(message, cause, lastTask, polls, cause instanceof TaskwatchException t && t.isTransient());
+    }
+
+    TaskWatchException(
+            String message, @Nullable Throwable cause, @Nullable Task lastTask, int polls, boolean transientFailure) {
+        super(message, cause, transientFailure);
+        this.lastTask = lastTask;
+        this.polls = polls;
+    }
+
+    /** The last task the server reported before the watch ended, or {@code null} if no poll succeeded. */
+    public @Nullable Task lastTask() {
+        return lastTask;
+    }
+
+    /** How many requests the watch made. */
+    public int polls() {
+        return polls;
+    }
+}

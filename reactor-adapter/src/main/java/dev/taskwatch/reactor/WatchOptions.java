@@ -1,0 +1,382 @@
+package dev.taskwatch.reactor;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * How a {@link TaskWatcher} polls: backoff, jitter, timeout, error budget, scheduler and observability.
+ *
+ * <p>Immutable: every setter returns a new copy and validates its argument at once, throwing
+ * {@link IllegalArgumentException} with the rejected value in the message.
+ *
+ * <pre>{@code
+ * WatchOptions options = WatchOptions.defaults()
+ *     .initialDelay(Duration.ofMillis(500))
+ *     .maxDelay(Duration.ofSeconds(30))
+ *     .timeout(Duration.ofMinutes(30));
+ * TaskWatcher watcher = TaskWatcher.create(client, options);
+ * }</pre>
+ *
+ * <p>The delay before poll {@code n + 1} (counting from 0 after the latest transition) is
+ * {@code min(maxDelay, initialDelay × multiplier^n)}, spread at random by {@code ±jitter} of itself but never above
+ * {@code maxDelay}. A server hint ({@code Retry-After}, {@code retry-after-ms}) replaces it.
+ */
+public final class WatchOptions {
+
+    private static final WatchOptions DEFAULTS = new WatchOptions(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(10),
+            2.0,
+            0.2,
+            null,
+            Duration.ofSeconds(30),
+            10,
+            null,
+            WatchOptions::randomUuid,
+            null);
+
+    private final Duration initialDelay;
+    private final Duration maxDelay;
+    private final double multiplier;
+    private final double jitter;
+    private final @Nullable Duration timeout;
+    private final Duration notFoundGrace;
+    private final int maxConsecutiveErrors;
+    // Null means Schedulers.parallel(), looked up on each use so that StepVerifier.withVirtualTime can replace it.
+    private final @Nullable Scheduler scheduler;
+    private final Supplier<String> clientRequestIds;
+    // Typed Object so that this class loads and runs without Micrometer on the class path.
+    private final @Nullable Object meterRegistry;
+
+    private WatchOptions(
+            Duration initialDelay,
+            Duration maxDelay,
+            double multiplier,
+            double jitter,
+            @Nullable Duration timeout,
+            Duration notFoundGrace,
+            int maxConsecutiveErrors,
+            @Nullable Scheduler scheduler,
+            Supplier<String> clientRequestIds,
+            @Nullable Object meterRegistry) {
+        this.initialDelay = initialDelay;
+        this.maxDelay = maxDelay;
+        this.multiplier = multiplier;
+        this.jitter = jitter;
+        this.timeout = timeout;
+        this.notFoundGrace = notFoundGrace;
+        this.maxConsecutiveErrors = maxConsecutiveErrors;
+        this.scheduler = scheduler;
+        this.clientRequestIds = clientRequestIds;
+        this.meterRegistry = meterRegistry;
+    }
+
+    /** The defaults: 1 s initial delay, ×2, 10 s max delay, jitter 0.2, no timeout, 30 s not-found grace, 10 errors. */
+    public static WatchOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * The delay after the first poll and after each transition. Defaults to 1 second.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public WatchOptions initialDelay(Duration initialDelay) {
+        return new WatchOptions(
+                requirePositive(initialDelay, "initialDelay"),
+                maxDelay,
+                multiplier,
+                jitter,
+                timeout,
+                notFoundGrace,
+                maxConsecutiveErrors,
+                scheduler,
+                clientRequestIds,
+                meterRegistry);
+    }
+
+    /**
+     * The longest computed delay between polls; it caps {@link #initialDelay(Duration)} too. Server hints may exceed
+     * it. Defaults to 10 seconds.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public WatchOptions maxDelay(Duration maxDelay) {
+        return new WatchOptions(
+                initialDelay,
+                requirePositive(maxDelay, "maxDelay"),
+                multiplier,
+                jitter,
+                timeout,
+                notFoundGrace,
+                maxConsecutiveErrors,
+                scheduler,
+                clientRequestIds,
+                meterRegistry);
+    }
+
+    /**
+     * The factor by which each delay grows over the previous one. Defaults to {@code 2.0}.
+     *
+     * @throws IllegalArgumentException if below {@code 1.0}, infinite or NaN
+     */
+    public WatchOptions multiplier(double multiplier) {
+        if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+            throw new IllegalArgumentException("multiplier must be a finite number >= 1.0, got " + multiplier);
+        }
+        return new WatchOptions(
+                initialDelay,
+                maxDelay,
+                multiplier,
+                jitter,
+                timeout,
+                notFoundGrace,
+                maxConsecutiveErrors,
+                scheduler,
+                clientRequestIds,
+                meterRegistry);
+    }
+
+    /**
+     * The random spread of each computed delay, as a fraction of it: {@code 0.2} means ±20 %. Spreading keeps many
+     * watchers from polling in lockstep. Defaults to {@code 0.2}.
+     *
+     * @throws IllegalArgumentException if not in {@code [0, 1)}
+     */
+    public WatchOptions jitter(double jitter) {
+        if (!(jitter >= 0.0 && jitter < 1.0)) {
+            throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
+        }
+        return new WatchOptions(
+                initialDelay,
+                maxDelay,
+                multiplier,
+                jitter,
+                timeout,
+                notFoundGrace,
+                maxConsecutiveErrors,
+                scheduler,
+                clientRequestIds,
+                meterRegistry);
+    }
+
+    /**
+     * How long a watch may run, from subscription, before it ends with {@link TaskWatchTimeoutException}. Defaults to
+     * none (watch until the task ends).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public WatchOptions timeout(Duration timeout) {
+        return new WatchOptions(
+                initialDelay,
+                maxDelay,
+                multiplier,
+                jitter,
+                requirePositive(timeout, "timeout"),
+                notFoundGrace,
+                maxConsecutiveErrors,
+                scheduler,
+                clientRequestIds,
+                meterRegistry);
+    }
+
+    /**
+     * How long after subscription a {@code 404} is taken for "not visible yet" and retried; after it a {@code 404}
+     * ends the watch. 404s within the grace do not count towards {@link #maxConsecutiveErrors(int)}. Defaults to 30
+     * seconds (Keycard's own tooling waits as long).
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public WatchOptions notFoundGrace(Duration notFoundGrace) {
+        Objects.requireNonNull(notFoundGrace, "notFoundGrace");
+        if (notFoundGrace.isNegative()) {
+            throw new IllegalArgumentException("notFoundGrace must not be negative, got " + notFoundGrace);
+        }
+        return new WatchOptions(
+                initialDelay,
+                maxDelay,
+                multiplier,
+                jitter,
+                timeout,
+                notFoundGrace,
+                maxConsecutiveErrors,
+                scheduler,
+                clientRequestIds,
+                meterRegistry);
+    }
+
+    /**
+     * How many transient failures in a row are retried; the next one ends the watch. A successful response resets
+     * the count. Defaults to {@code 10}.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public WatchOptions maxConsecutiveErrors(int maxConsecutiveErrors) {
+        if (maxConsecutiveErrors < 0) {
+            throw new IllegalArgumentException(
+                    "maxConsecutiveErrors must not be negative, got " + maxConsecutiveErrors);
+        }
+        return new WatchOptions(
+                initialDelay,
+                maxDelay,
+                multiplier,
+                jitter,
+                timeout,
+                notFoundGrace,
+                maxConsecutiveErrors,
+                scheduler,
+                clientRequestIds,
+                meterRegistry);
+    }
+
+    /**
+     * The scheduler all delays and the timeout run on. Defaults to {@link Schedulers#parallel()}, looked up at each
+     * subscription (so {@code StepVerifier.withVirtualTime} replaces it).
+     */
+    public WatchOptions scheduler(Scheduler scheduler) {
+        return new WatchOptions(
+                initialDelay,
+                maxDelay,
+                multiplier,
+                jitter,
+                timeout,
+                notFoundGrace,
+                maxConsecutiveErrors,
+                Objects.requireNonNull(scheduler, "scheduler"),
+                clientRequestIds,
+                meterRegistry);
+    }
+
+    /**
+     * Where each poll's {@code X-Client-Request-ID} comes from; called once per poll. Defaults to a fresh random
+     * (version 4) UUID per poll.
+     */
+    public WatchOptions clientRequestIds(Supplier<String> clientRequestIds) {
+        return new WatchOptions(
+                initialDelay,
+                maxDelay,
+                multiplier,
+                jitter,
+                timeout,
+                notFoundGrace,
+                maxConsecutiveErrors,
+                scheduler,
+                Objects.requireNonNull(clientRequestIds, "clientRequestIds"),
+                meterRegistry);
+    }
+
+    /**
+     * Where to record metrics: {@code taskwatch.polls}, {@code taskwatch.retries} (tag {@code reason}),
+     * {@code taskwatch.transitions} (tag {@code status}) and {@code taskwatch.watch.duration} (tag {@code outcome}).
+     * Defaults to none; Micrometer is an optional dependency, needed only when this is set.
+     */
+    public WatchOptions meterRegistry(MeterRegistry meterRegistry) {
+        return new WatchOptions(
+                initialDelay,
+                maxDelay,
+                multiplier,
+                jitter,
+                timeout,
+                notFoundGrace,
+                maxConsecutiveErrors,
+                scheduler,
+                clientRequestIds,
+                Objects.requireNonNull(meterRegistry, "meterRegistry"));
+    }
+
+    /** The delay after the first poll and after each transition. */
+    public Duration initialDelay() {
+        return initialDelay;
+    }
+
+    /** The longest computed delay between polls. */
+    public Duration maxDelay() {
+        return maxDelay;
+    }
+
+    /** The growth factor between consecutive delays. */
+    public double multiplier() {
+        return multiplier;
+    }
+
+    /** The random spread of each computed delay, as a fraction of it. */
+    public double jitter() {
+        return jitter;
+    }
+
+    /** How long a watch may run, or {@code null} for no limit. */
+    public @Nullable Duration timeout() {
+        return timeout;
+    }
+
+    /** How long after subscription a {@code 404} is retried. */
+    public Duration notFoundGrace() {
+        return notFoundGrace;
+    }
+
+    /** How many transient failures in a row are retried. */
+    public int maxConsecutiveErrors() {
+        return maxConsecutiveErrors;
+    }
+
+    /** The scheduler to use now: the one set, else the current {@link Schedulers#parallel()}. */
+    public Scheduler scheduler() {
+        return scheduler != null ? scheduler : Schedulers.parallel();
+    }
+
+    /** The source of {@code X-Client-Request-ID} values. */
+    public Supplier<String> clientRequestIds() {
+        return clientRequestIds;
+    }
+
+    /** The registry metrics go to, or {@code null} for none. */
+    public @Nullable MeterRegistry meterRegistry() {
+        Object registry = meterRegistry;
+        // Checked before the cast so that the cast (and Micrometer) is never touched when no registry is set.
+        if (registry == null) {
+            return null;
+        }
+        return (MeterRegistry) registry;
+    }
+
+    /** The registry as an untyped reference, for code that must not load Micrometer when there is none. */
+    @Nullable
+    Object meterRegistryOrNull() {
+        return meterRegistry;
+    }
+
+    @Override
+    public String toString() {
+        return "WatchOptions{initialDelay=" + initialDelay + ", maxDelay=" + maxDelay + ", multiplier=" + multiplier
+                + ", jitter=" + jitter + ", timeout=" + (timeout == null ? "none" : timeout) + ", notFoundGrace="
+                + notFoundGrace + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", scheduler="
+                + (scheduler == null ? "parallel" : scheduler) + ", meterRegistry="
+                + (meterRegistry == null ? "none" : "set") + "}";
+    }
+
+    private static Duration requirePositive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * A random version 4 UUID from {@link ThreadLocalRandom}: a request id is for tracing, not security, and
+     * {@link UUID#randomUUID()} may block reading the system entropy source on a non-blocking thread.
+     */
+    static String randomUuid() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
+    }
+}

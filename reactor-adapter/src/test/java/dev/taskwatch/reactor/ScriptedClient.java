@@ -1,0 +1,68 @@
+package dev.taskwatch.reactor;
+
+import dev.taskwatch.core.CatalogTasksClient;
+import dev.taskwatch.core.Task;
+import dev.taskwatch.core.TaskResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A client that plays a script, one entry per request (the last repeats), and records when each request was made (on
+ * the current {@link Schedulers#parallel()} clock, which is virtual time under {@code withVirtualTime}).
+ *
+ * <p>Entries: a {@link TaskResponse}, a {@link Task}, a {@link Throwable} (signalled as an error) or a {@link Mono}.
+ */
+final class ScriptedClient implements CatalogTasksClient {
+
+    private final List<Object> script;
+    final List<Long> callNanos = Collections.synchronizedList(new ArrayList<>());
+    final List<@Nullable String> requestIds = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger subscriptions = new AtomicInteger();
+    final AtomicInteger cancellations = new AtomicInteger();
+
+    ScriptedClient(Object... script) {
+        this.script = Arrays.asList(script);
+    }
+
+    @Override
+    public Mono<TaskResponse> exchange(String zoneId, String taskId, @Nullable String clientRequestId) {
+        int n = calls.getAndIncrement();
+        Object entry = script.get(Math.min(n, script.size() - 1));
+        return Mono.defer(() -> {
+                    subscriptions.incrementAndGet();
+                    callNanos.add(Schedulers.parallel().now(TimeUnit.NANOSECONDS));
+                    requestIds.add(clientRequestId);
+                    return toMono(entry);
+                })
+                .doOnCancel(cancellations::incrementAndGet);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Mono<TaskResponse> toMono(Object entry) {
+        if (entry instanceof TaskResponse r) {
+            return Mono.just(r);
+        }
+        if (entry instanceof Task t) {
+            return Mono.just(new TaskResponse(t, null));
+        }
+        if (entry instanceof Throwable e) {
+            return Mono.error(e);
+        }
+        return (Mono<TaskResponse>) entry;
+    }
+
+    /** Times of the requests, in whole seconds of virtual time. */
+    List<Long> callSeconds() {
+        synchronized (callNanos) {
+            return callNanos.stream().map(ns -> ns / 1_000_000_000L).toList();
+        }
+    }
+}

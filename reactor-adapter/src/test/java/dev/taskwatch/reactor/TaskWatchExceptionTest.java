@@ -1,0 +1,51 @@
+package dev.taskwatch.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskwatch.core.CatalogTransportException;
+import dev.taskwatch.core.Task;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The three public exceptions: evidence carried, transience, messages. */
+class TaskWatchExceptionTest {
+
+    @Test
+    void transienceFollowsTheCause() {
+        Task last = Tasks.task("running");
+        var transientCause = new CatalogTransportException("reset", null, true);
+        var tls = new CatalogTransportException("TLS handshake failed", null, false);
+
+        TaskWatchException retryable = new TaskWatchException("ended", transientCause, last, 3);
+        assertThat(retryable.isTransient()).isTrue();
+        assertThat(retryable.lastTask()).isSameAs(last);
+        assertThat(retryable.polls()).isEqualTo(3);
+        assertThat(retryable).hasCause(transientCause);
+        assertThat(new TaskWatchException("ended", tls, last, 3).isTransient()).isFalse();
+        assertThat(new TaskWatchException("ended", new IllegalStateException(), null, 0).isTransient())
+                .isFalse();
+    }
+
+    @Test
+    void timeoutCarriesTimeoutElapsedAndIsTransient() {
+        var e = new TaskWatchTimeoutException(
+                "timed out", Duration.ofMinutes(30), Duration.ofMinutes(30), Tasks.task("pending"), 190, null);
+        assertThat(e.timeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(e.elapsed()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(e.lastTask()).isEqualTo(Tasks.task("pending"));
+        assertThat(e.polls()).isEqualTo(190);
+        assertThat(e.isTransient()).isTrue();
+    }
+
+    @Test
+    void taskFailedMessageHasTheErrorMessageAndWarningCount() {
+        assertThat(new TaskFailedException(Tasks.failed("image pull failed", 1), 4))
+                .hasMessage("task task-1 failed: image pull failed (1 warning)")
+                .satisfies(e -> assertThat(e.isTransient()).isFalse());
+        assertThat(new TaskFailedException(Tasks.task("failed"), 4))
+                .hasMessage("task task-1 failed: (no error message) (0 warnings)");
+        TaskFailedException e = new TaskFailedException(Tasks.failed("x", 3), 7);
+        assertThat(e.task()).isSameAs(e.lastTask());
+        assertThat(e.polls()).isEqualTo(7);
+    }
+}

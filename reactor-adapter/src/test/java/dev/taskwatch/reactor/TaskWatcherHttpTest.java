@@ -1,0 +1,270 @@
+package dev.taskwatch.reactor;
+
+import static dev.taskwatch.reactor.CatalogDispatcher.completed;
+import static dev.taskwatch.reactor.CatalogDispatcher.error;
+import static dev.taskwatch.reactor.CatalogDispatcher.malformed;
+import static dev.taskwatch.reactor.CatalogDispatcher.reset;
+import static dev.taskwatch.reactor.CatalogDispatcher.task;
+import static dev.taskwatch.reactor.Tasks.TASK;
+import static dev.taskwatch.reactor.Tasks.ZONE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskwatch.core.CatalogApiException;
+import dev.taskwatch.core.CatalogTasksClient;
+import dev.taskwatch.core.Credentials;
+import dev.taskwatch.core.Task;
+import dev.taskwatch.core.TaskStatus;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+
+/** The watcher over real HTTP: the core client on loopback against MockWebServer, with tiny real delays. */
+class TaskWatcherHttpTest {
+
+    private static final Duration TEST_TIMEOUT = Duration.ofSeconds(20);
+    private static final String TOKEN = "s3cr3t-token-value";
+
+    private final MockWebServer server = new MockWebServer();
+    private final CatalogDispatcher dispatcher = new CatalogDispatcher();
+    private CatalogTasksClient client;
+    private final WatchOptions fast = WatchOptions.defaults()
+            .initialDelay(Duration.ofMillis(10))
+            .maxDelay(Duration.ofMillis(20))
+            .jitter(0);
+
+    @BeforeEach
+    void start() throws IOException {
+        server.setDispatcher(dispatcher);
+        server.start();
+        client = CatalogTasksClient.builder()
+                .baseUrl(URI.create(server.url("/").toString()))
+                .credentials(Credentials.bearer(TOKEN))
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    private List<Task> watchToTheEnd(WatchOptions options) {
+        List<Task> seen = new CopyOnWriteArrayList<>();
+        TaskWatcher.create(client, options)
+                .watch(ZONE, TASK)
+                .doOnNext(seen::add)
+                .blockLast(TEST_TIMEOUT);
+        return seen;
+    }
+
+    private static List<String> statuses(List<Task> tasks) {
+        return tasks.stream().map(Task::statusValue).toList();
+    }
+
+    @Test
+    void pendingRunningThenRedirectGivesExactlyThreeTasks() {
+        dispatcher.script(
+                TASK, task("pending"), task("pending"), task("running"), task("running"), completed("inst-9"));
+
+        List<Task> seen = watchToTheEnd(fast);
+
+        assertThat(statuses(seen)).containsExactly("pending", "running", "completed");
+        Task done = seen.get(2);
+        assertThat(done.status()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(done.installId()).isEqualTo("inst-9");
+        assertThat(done.packageSlug()).isEqualTo("my-package");
+        assertThat(done.packageVersion()).isEqualByComparingTo(BigDecimal.valueOf(3));
+        assertThat(done.createdAt()).isEqualTo(Tasks.CREATED);
+        assertThat(dispatcher.requests).hasSize(5);
+    }
+
+    @Test
+    void everyRequestCarriesAFreshClientRequestIdAndNoRedirectIsFollowed() {
+        dispatcher.script(TASK, task("pending"), task("running"), completed("inst-9"));
+
+        watchToTheEnd(fast);
+
+        List<String> ids = dispatcher.requests.stream()
+                .map(r -> r.getHeaders().get("X-Client-Request-ID"))
+                .toList();
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates().allSatisfy(id -> UUID.fromString(id));
+        assertThat(dispatcher.requests)
+                .extracting(RecordedRequest::getTarget)
+                .containsOnly("/zones/zone-1/catalog_tasks/task-1");
+    }
+
+    @Test
+    void stalePendingAfterRunningIsDropped() {
+        dispatcher.script(TASK, task("pending"), task("running"), task("pending"), task("running"), completed("i-1"));
+
+        assertThat(statuses(watchToTheEnd(fast))).containsExactly("pending", "running", "completed");
+    }
+
+    @Test
+    void transientFaultsInBetweenAreRetriedAndNeverEmitted() {
+        dispatcher.script(
+                TASK,
+                task("pending"),
+                error(503, "service_unavailable", "Retry-After", "0"),
+                error(429, "rate_limit_exceeded", "retry-after-ms", "5"),
+                reset(),
+                malformed(),
+                error(502, "internal_error"),
+                task("running"),
+                completed("inst-1"));
+
+        List<Task> seen = watchToTheEnd(fast);
+
+        assertThat(statuses(seen)).containsExactly("pending", "running", "completed");
+        assertThat(dispatcher.requests.size()).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void unauthorizedIsFatalAfterOneRequestAndTheMessageHoldsNoSecret() {
+        dispatcher.script(TASK, error(401, "unauthorized"), task("pending"));
+
+        assertThatThrownBy(() -> watchToTheEnd(fast)).isInstanceOfSatisfying(TaskWatchException.class, e -> {
+            assertThat(e.getCause())
+                    .isInstanceOfSatisfying(
+                            CatalogApiException.class,
+                            api -> assertThat(api.httpStatus()).isEqualTo(401));
+            assertThat(e.polls()).isEqualTo(1);
+            assertThat(e.lastTask()).isNull();
+            assertThat(e.isTransient()).isFalse();
+            assertThat(e.toString()).doesNotContain(TOKEN);
+            assertThat(e.getCause().toString()).doesNotContain(TOKEN);
+        });
+        assertThat(dispatcher.requests).hasSize(1);
+        assertThat(dispatcher.requests.get(0).getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN);
+    }
+
+    @Test
+    void notFoundWithinTheGraceIsWaitedOut() {
+        dispatcher.script(
+                TASK,
+                error(404, "not_found"),
+                error(404, "not_found"),
+                error(404, "not_found"),
+                task("pending"),
+                completed("inst-1"));
+
+        List<Task> seen = watchToTheEnd(fast.notFoundGrace(Duration.ofSeconds(10)));
+
+        assertThat(statuses(seen)).containsExactly("pending", "completed");
+        assertThat(dispatcher.requests).hasSize(5);
+    }
+
+    @Test
+    void notFoundAfterTheGraceIsFatal() {
+        dispatcher.script(TASK, task("pending"), error(404, "not_found"));
+
+        // Real time decides how many 404s fall inside the 100 ms grace (virtual-time tests pin that down); here the
+        // watch must end on a 404, carrying the task seen before.
+        assertThatThrownBy(() -> watchToTheEnd(fast.notFoundGrace(Duration.ofMillis(100))))
+                .isInstanceOfSatisfying(TaskWatchException.class, e -> {
+                    assertThat(e.getCause())
+                            .isInstanceOfSatisfying(
+                                    CatalogApiException.class,
+                                    api -> assertThat(api.httpStatus()).isEqualTo(404));
+                    assertThat(e.lastTask()).isNotNull();
+                    assertThat(e.lastTask().statusValue()).isEqualTo("pending");
+                });
+        assertThat(dispatcher.requests.size()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void elevenConsecutive503sEndTheWatchWithTheLastFailure() {
+        MockResponse[] script = new MockResponse[12];
+        script[0] = task("running");
+        for (int i = 1; i <= 11; i++) {
+            script[i] = error(503, "service_unavailable")
+                    .newBuilder()
+                    .body("{\"code\":\"service_unavailable\",\"message\":\"busy " + i + "\"}")
+                    .build();
+        }
+        dispatcher.script(TASK, script);
+
+        assertThatThrownBy(() -> watchToTheEnd(fast)).isInstanceOfSatisfying(TaskWatchException.class, e -> {
+            assertThat(e.getCause()).hasMessageContaining("busy 11");
+            assertThat(e.lastTask()).isNotNull();
+            assertThat(e.lastTask().status()).isEqualTo(TaskStatus.RUNNING);
+            assertThat(e.polls()).isEqualTo(12);
+            assertThat(e.isTransient()).isTrue();
+        });
+        assertThat(dispatcher.requests).hasSize(12);
+    }
+
+    @Test
+    void cancellingMidRequestAndMidBackoffSendsNothingMore() throws InterruptedException {
+        // Answers after 1 s: had cancelling not aborted the exchange, a third request would follow before the clock
+        // below runs out.
+        MockResponse stalled =
+                task("running").newBuilder().headersDelay(1, TimeUnit.SECONDS).build();
+        dispatcher.script(TASK, task("pending"), stalled, task("completed"));
+        MockResponse[] clock = new MockResponse[120];
+        Arrays.fill(clock, task("task-2", "pending"));
+        clock[119] = completed("inst-2");
+        dispatcher.script("task-2", clock);
+        dispatcher.script("task-3", task("task-3", "pending"));
+        TaskWatcher watcher = TaskWatcher.create(client, fast);
+
+        Disposable midRequest = watcher.watch(ZONE, TASK).subscribe();
+        assertThat(server.takeRequest(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(server.takeRequest(10, TimeUnit.SECONDS)).isNotNull(); // the stalled one is in flight
+        midRequest.dispose();
+        assertThat(watcher.activeWatches()).isZero();
+
+        CountDownLatch firstSeen = new CountDownLatch(1);
+        Disposable midBackoff = TaskWatcher.create(client, fast.initialDelay(Duration.ofSeconds(5)))
+                .watch(ZONE, "task-3")
+                .subscribe(t -> firstSeen.countDown());
+        assertThat(firstSeen.await(10, TimeUnit.SECONDS)).isTrue();
+        midBackoff.dispose(); // within the 5 s delay before the second poll
+
+        // A watch of another task is the clock: by the time it has made 120 requests 10 ms apart (over 1.2 s), the
+        // cancelled watches would have polled again had anything kept running.
+        watcher.watch(ZONE, "task-2").blockLast(TEST_TIMEOUT);
+        assertThat(dispatcher.requestsFor("task-2")).isEqualTo(120);
+
+        assertThat(dispatcher.requestsFor(TASK)).isEqualTo(2);
+        assertThat(dispatcher.requestsFor("task-3")).isEqualTo(1);
+        assertThat(watcher.activeWatches()).isZero();
+    }
+
+    @Test
+    void awaitCompletedFailsWithTaskFailedExceptionOverHttp() {
+        String failedBody = "{\"id\":\"task-1\",\"created_at\":\"2026-01-01T00:00:00Z\",\"operation\":\"create\","
+                + "\"status\":\"failed\",\"updated_at\":\"2026-01-01T00:00:05Z\",\"error_message\":\"bad manifest\"}";
+        dispatcher.script(
+                TASK,
+                task("running"),
+                new MockResponse.Builder()
+                        .code(200)
+                        .setHeader("Content-Type", "application/json")
+                        .body(failedBody)
+                        .build());
+
+        assertThatThrownBy(() -> TaskWatcher.create(client, fast)
+                        .awaitCompleted(ZONE, TASK)
+                        .block(TEST_TIMEOUT))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                    assertThat(e.task().errorMessage()).isEqualTo("bad manifest");
+                    assertThat(e).hasMessageContaining("bad manifest");
+                });
+    }
+}

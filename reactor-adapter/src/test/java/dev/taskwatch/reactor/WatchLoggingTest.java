@@ -1,0 +1,64 @@
+package dev.taskwatch.reactor;
+
+import static dev.taskwatch.reactor.Tasks.TASK;
+import static dev.taskwatch.reactor.Tasks.ZONE;
+import static dev.taskwatch.reactor.Tasks.apiError;
+import static dev.taskwatch.reactor.Tasks.response;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.test.StepVerifier;
+
+/** DESIGN.md §4.13: one DEBUG line per poll and per retry, on the {@code TaskWatcher} logger. */
+class WatchLoggingTest {
+
+    @Test
+    void logsEachPollAndRetryAtDebug() throws Exception {
+        ScriptedClient client = new ScriptedClient(response("pending"), apiError(503), response("completed"));
+        AtomicInteger n = new AtomicInteger();
+        WatchOptions options = WatchOptions.defaults().jitter(0).clientRequestIds(() -> "req-" + n.incrementAndGet());
+
+        String log = captureDebugOutput(() -> StepVerifier.withVirtualTime(
+                        () -> TaskWatcher.create(client, options).watch(ZONE, TASK))
+                .thenAwait(Duration.ofSeconds(5))
+                .expectNextCount(2)
+                .verifyComplete());
+
+        assertThat(log)
+                .contains("poll #1 of task task-1 in zone zone-1 (X-Client-Request-ID req-1)")
+                .contains("poll #2 of task task-1 in zone zone-1 (X-Client-Request-ID req-2)")
+                .contains("poll #3 of task task-1 in zone zone-1 (X-Client-Request-ID req-3)")
+                .contains("poll #2 of task task-1 failed (1 of 10 tolerated in a row), will retry: GET /zones/zone-1")
+                .contains("poll #3 of task task-1: now completed")
+                .contains("ended: completed after 3 polls");
+    }
+
+    /** Turns the slf4j-simple logger of TaskWatcher to DEBUG and captures what it prints while {@code body} runs. */
+    private static String captureDebugOutput(Runnable body) throws Exception {
+        Logger logger = LoggerFactory.getLogger(TaskWatcher.class);
+        Field level = logger.getClass().getDeclaredField("currentLogLevel");
+        level.setAccessible(true);
+        Field debug = logger.getClass().getDeclaredField("LOG_LEVEL_DEBUG");
+        debug.setAccessible(true);
+        int previous = level.getInt(logger);
+        PrintStream err = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        level.setInt(logger, debug.getInt(null));
+        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            body.run();
+        } finally {
+            System.setErr(err);
+            level.setInt(logger, previous);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

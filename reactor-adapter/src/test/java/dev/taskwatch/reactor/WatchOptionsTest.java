@@ -1,0 +1,116 @@
+package dev.taskwatch.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+class WatchOptionsTest {
+
+    @Test
+    void defaultsAreAsDocumented() {
+        WatchOptions d = WatchOptions.defaults();
+        assertThat(d.initialDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(d.maxDelay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.multiplier()).isEqualTo(2.0);
+        assertThat(d.jitter()).isEqualTo(0.2);
+        assertThat(d.timeout()).isNull();
+        assertThat(d.notFoundGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.maxConsecutiveErrors()).isEqualTo(10);
+        assertThat(d.meterRegistry()).isNull();
+        assertThat(UUID.fromString(d.clientRequestIds().get()).version()).isEqualTo(4);
+    }
+
+    @Test
+    void settersReturnACopyAndLeaveTheOriginalUnchanged() {
+        WatchOptions d = WatchOptions.defaults();
+        WatchOptions custom = d.initialDelay(Duration.ofMillis(500))
+                .maxDelay(Duration.ofMinutes(1))
+                .multiplier(1.5)
+                .jitter(0)
+                .timeout(Duration.ofMinutes(30))
+                .notFoundGrace(Duration.ZERO)
+                .maxConsecutiveErrors(3);
+
+        assertThat(custom).isNotSameAs(d);
+        assertThat(custom.initialDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(custom.maxDelay()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(custom.multiplier()).isEqualTo(1.5);
+        assertThat(custom.jitter()).isZero();
+        assertThat(custom.timeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(custom.notFoundGrace()).isZero();
+        assertThat(custom.maxConsecutiveErrors()).isEqualTo(3);
+        assertThat(d.initialDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(d.timeout()).isNull();
+        assertThat(WatchOptions.defaults().maxConsecutiveErrors()).isEqualTo(10);
+    }
+
+    static Stream<Arguments> invalidSettings() {
+        return Stream.of(
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.initialDelay(Duration.ZERO), "PT0S"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.initialDelay(Duration.ofSeconds(-1)), "PT-1S"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.maxDelay(Duration.ZERO), "PT0S"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.multiplier(0.5), "0.5"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.multiplier(Double.NaN), "NaN"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.multiplier(Double.POSITIVE_INFINITY), "Infinity"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.jitter(1.0), "1.0"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.jitter(-0.1), "-0.1"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.timeout(Duration.ofMillis(-5)), "PT-0.005S"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.notFoundGrace(Duration.ofSeconds(-3)), "PT-3S"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.maxConsecutiveErrors(-1), "-1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidSettings")
+    void invalidValuesAreRejectedWhenSetWithTheValueInTheMessage(UnaryOperator<WatchOptions> set, String shown) {
+        assertThatThrownBy(() -> set.apply(WatchOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(shown);
+    }
+
+    @Test
+    void nullsAreRejectedWithTheName() {
+        WatchOptions d = WatchOptions.defaults();
+        assertThatThrownBy(() -> d.scheduler(null)).hasMessage("scheduler");
+        assertThatThrownBy(() -> d.clientRequestIds(null)).hasMessage("clientRequestIds");
+        assertThatThrownBy(() -> d.meterRegistry(null)).hasMessage("meterRegistry");
+        assertThatThrownBy(() -> d.timeout(null)).hasMessage("timeout");
+    }
+
+    @Test
+    void defaultSchedulerIsResolvedLazilySoVirtualTimeReplacesIt() {
+        WatchOptions options = WatchOptions.defaults();
+        assertThat(options.scheduler()).isSameAs(Schedulers.parallel());
+        VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+        try {
+            // Schedulers.parallel() now hands out a cached wrapper of the virtual clock
+            time.advanceTimeBy(Duration.ofHours(1));
+            assertThat(options.scheduler().now(TimeUnit.MILLISECONDS)).isEqualTo(3_600_000L);
+        } finally {
+            VirtualTimeScheduler.reset();
+        }
+        assertThat(options.scheduler().now(TimeUnit.MILLISECONDS)).isGreaterThan(3_600_000L);
+    }
+
+    @Test
+    void anExplicitSchedulerIsKept() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        assertThat(WatchOptions.defaults().scheduler(time).scheduler()).isSameAs(time);
+    }
+
+    @Test
+    void defaultClientRequestIdsAreFreshRandomUuids() {
+        var ids = WatchOptions.defaults().clientRequestIds();
+        assertThat(Stream.generate(ids).limit(1000).distinct().count()).isEqualTo(1000);
+    }
+}

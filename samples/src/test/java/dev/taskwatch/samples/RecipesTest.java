@@ -1,0 +1,91 @@
+package dev.taskwatch.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskwatch.core.CatalogTasksClient;
+import dev.taskwatch.core.Credentials;
+import dev.taskwatch.reactor.TaskFailedException;
+import dev.taskwatch.reactor.TaskWatcher;
+import dev.taskwatch.reactor.WatchOptions;
+import dev.taskwatch.testkit.CatalogSimulator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+
+/** Each recipe runs against the simulator and does what its Javadoc says. */
+class RecipesTest {
+
+    @Test
+    void orchestrationStopsPollingEveryTaskAtTheFirstFailure() {
+        try (CatalogSimulator sim = CatalogSimulator.start()) {
+            List<String> tasks = List.of("a", "b", "c", "d");
+            for (String t : tasks) {
+                sim.task("z1", t).running(Duration.ofHours(1));
+            }
+            sim.task("z1", "c").running(Duration.ofMillis(100)).fails("quota exceeded");
+
+            Map<String, String> outcomes = OrchestrateInstallsRecipe.run(sim, "z1", tasks);
+
+            assertThat(outcomes)
+                    .containsEntry("a", "cancelled")
+                    .containsEntry("b", "cancelled")
+                    .containsEntry("d", "cancelled");
+            assertThat(outcomes.get("c")).startsWith("failed:").contains("quota exceeded");
+        }
+    }
+
+    @Test
+    void blockingCallerGetsTheCompletedTaskOrTheFailure() {
+        try (CatalogSimulator sim = CatalogSimulator.start()) {
+            sim.task("z1", "ok").running(Duration.ofMillis(100)).completes("inst-ok");
+            sim.task("z1", "bad").running(Duration.ofMillis(100)).fails("boom");
+
+            assertThat(AwaitFromBlockingCodeRecipe.awaitInstall(sim, "z1", "ok").installId())
+                    .isEqualTo("inst-ok");
+            assertThatThrownBy(() -> AwaitFromBlockingCodeRecipe.awaitInstall(sim, "z1", "bad"))
+                    .isInstanceOf(TaskFailedException.class)
+                    .hasMessageContaining("boom");
+        }
+    }
+
+    @Test
+    void serverSentEventsStreamEachTransitionThenEnd() {
+        try (CatalogSimulator sim = CatalogSimulator.start();
+                CatalogTasksClient client = CatalogTasksClient.builder()
+                        .baseUrl(sim.baseUrl())
+                        .credentials(Credentials.none())
+                        .build()) {
+            sim.task("z1", "t1").running(Duration.ofMillis(200)).completes("inst-1");
+            DisposableServer app = ServerSentEventsRecipe.start(
+                    TaskWatcher.create(client, WatchOptions.defaults().initialDelay(Duration.ofMillis(20))));
+            try {
+                String body = HttpClient.create()
+                        .get()
+                        .uri("http://127.0.0.1:" + app.port() + "/zones/z1/tasks/t1/events")
+                        .responseContent()
+                        .aggregate()
+                        .asString()
+                        .block(Duration.ofSeconds(30));
+                assertThat(body)
+                        .contains("event: running\ndata: {\"id\":\"t1\"")
+                        .contains("event: completed\ndata: {\"id\":\"t1\"")
+                        .endsWith("}\n\n");
+                assertThat(body).contains("\"install_id\":\"inst-1\"");
+
+                Integer status = HttpClient.create()
+                        .get()
+                        .uri("http://127.0.0.1:" + app.port() + "/zones/z1/tasks/..%2Fx/events")
+                        .response()
+                        .map(r -> r.status().code())
+                        .block(Duration.ofSeconds(10));
+                assertThat(status).isEqualTo(400);
+            } finally {
+                app.disposeNow();
+            }
+        }
+    }
+}

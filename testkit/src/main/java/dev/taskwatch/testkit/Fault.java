@@ -1,0 +1,210 @@
+package dev.taskwatch.testkit;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Something going wrong with one request to a {@link ScriptedTask}: an error status, a dropped connection, a stall, a
+ * broken body or a stale answer. Immutable; equal faults are {@link #equals equal}, so a
+ * {@link RecordedRequest#fault()} can be compared with the fault that was scripted.
+ *
+ * <pre>{@code
+ * sim.task("zone-1", "task-1")
+ *     .fault(2, Fault.status(503).retryAfter(Duration.ofSeconds(1)))   // the 2nd request
+ *     .fault(3, Fault.reset())                                          // the 3rd request
+ *     .randomFaults(0.2, 42L, Fault.status(500), Fault.stall(Duration.ofMillis(200)));
+ * }</pre>
+ *
+ * <p>Stall durations are real (wall-clock) time, measured on the connection's event loop; they do not follow the
+ * simulator's {@link java.time.Clock}, because what they exercise is the client's response timeout.
+ */
+public final class Fault {
+
+    /** The size of {@link #oversizedBody()}: 2 MiB, twice the client's default cap. */
+    public static final int DEFAULT_OVERSIZED_BYTES = 2 * 1024 * 1024;
+
+    enum Kind {
+        STATUS,
+        HTML_BAD_GATEWAY,
+        RESET,
+        STALL,
+        MALFORMED_BODY,
+        OVERSIZED_BODY,
+        STALE_STATUS
+    }
+
+    private static final Fault RESET = new Fault(Kind.RESET, 0, null, 0, -1, -1);
+    private static final Fault STALL_FOREVER = new Fault(Kind.STALL, 0, null, 0, -1, -1);
+    private static final Fault MALFORMED = new Fault(Kind.MALFORMED_BODY, 200, null, 0, -1, -1);
+    private static final Fault STALE = new Fault(Kind.STALE_STATUS, 200, null, 0, -1, -1);
+    private static final Fault HTML = new Fault(Kind.HTML_BAD_GATEWAY, 502, null, 0, -1, -1);
+
+    final Kind kind;
+    final int status;
+    final @Nullable Duration stall;
+    final int bytes;
+    final long retryAfterSeconds;
+    final long retryAfterMillis;
+
+    private Fault(
+            Kind kind, int status, @Nullable Duration stall, int bytes, long retryAfterSeconds, long retryAfterMillis) {
+        this.kind = kind;
+        this.status = status;
+        this.stall = stall;
+        this.bytes = bytes;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.retryAfterMillis = retryAfterMillis;
+    }
+
+    /**
+     * Answers with {@code status} and a body in the API's error shape, with the code the API uses for it
+     * ({@code 429 rate_limit_exceeded}, {@code 503 service_unavailable}, {@code 500 internal_error}, ...).
+     *
+     * @param status the HTTP status, 200–599 (any code, though 4xx and 5xx are the useful ones)
+     * @throws IllegalArgumentException if {@code status} is outside 200–599
+     */
+    public static Fault status(int status) {
+        if (status < 200 || status > 599) {
+            throw new IllegalArgumentException("status must be 200-599, got " + status);
+        }
+        return new Fault(Kind.STATUS, status, null, 0, -1, -1);
+    }
+
+    /** A {@code 502 Bad Gateway} with an HTML body, as a proxy in front of the API sends it. */
+    public static Fault htmlBadGateway() {
+        return HTML;
+    }
+
+    /** Closes the connection abruptly (TCP reset) without sending any response. Recorded with status {@code 0}. */
+    public static Fault reset() {
+        return RESET;
+    }
+
+    /**
+     * Holds the request without answering for {@code duration} (real time), then answers as the script said when it
+     * arrived (a {@code 404} within {@link ScriptedTask#notFoundFor(int)}, else the scripted status). No thread
+     * waits: a timer on the connection's event loop, cancelled when the client gives up or the simulator closes.
+     *
+     * @throws IllegalArgumentException if {@code duration} is negative
+     */
+    public static Fault stall(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative, got " + duration);
+        }
+        return new Fault(Kind.STALL, 0, duration, 0, -1, -1);
+    }
+
+    /**
+     * Never answers: the request is held until the client gives up or {@link CatalogSimulator#close()} closes the
+     * connection. Recorded with status {@code 0}.
+     */
+    public static Fault stallForever() {
+        return STALL_FOREVER;
+    }
+
+    /** A {@code 200} whose body is the scripted Task JSON cut in half (not valid JSON). */
+    public static Fault malformedBody() {
+        return MALFORMED;
+    }
+
+    /**
+     * A {@code 200} whose body is a valid Task padded to {@link #DEFAULT_OVERSIZED_BYTES} (2 MiB) with an extra field,
+     * sent with its {@code Content-Length}.
+     */
+    public static Fault oversizedBody() {
+        return oversizedBody(DEFAULT_OVERSIZED_BYTES);
+    }
+
+    /**
+     * A {@code 200} whose body is a valid Task padded with an extra field to at least {@code bytes} bytes.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is below 1024 or above 64 MiB
+     */
+    public static Fault oversizedBody(int bytes) {
+        if (bytes < 1024 || bytes > 64 * 1024 * 1024) {
+            throw new IllegalArgumentException("bytes must be 1024 to 64 MiB, got " + bytes);
+        }
+        return new Fault(Kind.OVERSIZED_BODY, 200, null, bytes, -1, -1);
+    }
+
+    /**
+     * A {@code 200} reporting the status before the current one, as a lagging replica might: {@code pending} while
+     * running, {@code running} once completed or failed. A pending task is reported as pending.
+     */
+    public static Fault staleStatus() {
+        return STALE;
+    }
+
+    /**
+     * A copy that also sends {@code Retry-After} in whole seconds (rounded up) with its response. Ignored by
+     * {@link #reset()} and the stalls (a stall that ends answers as scripted, with the script's hints).
+     *
+     * @throws IllegalArgumentException if {@code hint} is negative
+     */
+    public Fault retryAfter(Duration hint) {
+        long ms = requireHint(hint).toMillis();
+        return new Fault(kind, status, stall, bytes, (ms + 999) / 1000, retryAfterMillis);
+    }
+
+    /**
+     * A copy that also sends {@code retry-after-ms} with its response.
+     *
+     * @throws IllegalArgumentException if {@code hint} is negative
+     */
+    public Fault retryAfterMillis(Duration hint) {
+        return new Fault(
+                kind, status, stall, bytes, retryAfterSeconds, requireHint(hint).toMillis());
+    }
+
+    /** The HTTP status this fault answers with, or {@code 0} when it sends none (reset, stall). */
+    public int httpStatus() {
+        return status;
+    }
+
+    static Duration requireHint(Duration hint) {
+        Objects.requireNonNull(hint, "hint");
+        if (hint.isNegative()) {
+            throw new IllegalArgumentException("hint must not be negative, got " + hint);
+        }
+        return hint;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof Fault f
+                && kind == f.kind
+                && status == f.status
+                && Objects.equals(stall, f.stall)
+                && bytes == f.bytes
+                && retryAfterSeconds == f.retryAfterSeconds
+                && retryAfterMillis == f.retryAfterMillis;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, status, stall, bytes, retryAfterSeconds, retryAfterMillis);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Fault.");
+        switch (kind) {
+            case STATUS -> sb.append("status(").append(status).append(')');
+            case HTML_BAD_GATEWAY -> sb.append("htmlBadGateway()");
+            case RESET -> sb.append("reset()");
+            case STALL -> sb.append(stall == null ? "stallForever()" : "stall(" + stall + ")");
+            case MALFORMED_BODY -> sb.append("malformedBody()");
+            case OVERSIZED_BODY -> sb.append("oversizedBody(").append(bytes).append(')');
+            case STALE_STATUS -> sb.append("staleStatus()");
+        }
+        if (retryAfterSeconds >= 0) {
+            sb.append(".retryAfter(").append(retryAfterSeconds).append("s)");
+        }
+        if (retryAfterMillis >= 0) {
+            sb.append(".retryAfterMillis(").append(retryAfterMillis).append("ms)");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.taskwatch.testkit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Keeps the newest {@code capacity} requests, lock-free; counts all of them. */
+final class Recorder {
+
+    private final int capacity;
+    private final ConcurrentLinkedQueue<RecordedRequest> kept = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final LongAdder total = new LongAdder();
+
+    Recorder(int capacity) {
+        this.capacity = capacity;
+    }
+
+    boolean enabled() {
+        return capacity > 0;
+    }
+
+    void count() {
+        total.increment();
+    }
+
+    void add(RecordedRequest request) {
+        kept.add(request);
+        // Over capacity by a few for a moment under contention; never by more than the number of writers.
+        if (size.incrementAndGet() > capacity && kept.poll() != null) {
+            size.decrementAndGet();
+        }
+    }
+
+    long total() {
+        return total.sum();
+    }
+
+    List<RecordedRequest> snapshot() {
+        return List.copyOf(kept);
+    }
+
+    List<RecordedRequest> snapshot(String zoneId, String taskId) {
+        List<RecordedRequest> out = new ArrayList<>();
+        for (RecordedRequest r : kept) {
+            if (zoneId.equals(r.zoneId()) && taskId.equals(r.taskId())) {
+                out.add(r);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    void clear() {
+        while (kept.poll() != null) {
+            size.decrementAndGet();
+        }
+        total.reset();
+    }
+}
