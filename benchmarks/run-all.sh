@@ -16,6 +16,7 @@ mkdir -p "$OUT"
   git rev-parse HEAD 2>/dev/null | sed 's/^/commit: /' || true
 } > "$OUT/machine.txt"
 
+uptime >> "$OUT/machine.txt"
 java -cp "$JAR" dev.taskwatch.benchmarks.PeerComparison --watches "$WATCHES" --rounds "$ROUNDS" \
   > "$OUT/peer-comparison.md" 2> "$OUT/peer-comparison.log"
 java -cp "$JAR" dev.taskwatch.benchmarks.PeerComparison --scale \
@@ -24,4 +25,5 @@ java -cp "$JAR" dev.taskwatch.benchmarks.RequestEfficiency --tasks 5000 --out "$
   > /dev/null 2> "$OUT/request-efficiency.log"
 java -jar "$JAR" "CodecBenchmark|WatcherBenchmark|SimulatorBenchmark" -prof gc -rf text -rff "$OUT/jmh.txt" \
   > "$OUT/jmh.log" 2>&1
+uptime >> "$OUT/machine.txt"
 echo "done: $OUT"

@@ -61,8 +61,8 @@ record TaskScript(String id, Duration pendingFor, Duration runningFor) {
 
     /** Workload shapes: how long tasks live, and how long to let all watches settle before measuring heap. */
     enum Profile {
-        /** The smoke test and {@code --quick}: tasks of about 1.8–3 s. */
-        QUICK(1_500, 500, 0.5, 3_000),
+        /** The smoke test and {@code --quick}: tasks of about 1.4–2.5 s. */
+        QUICK(1_200, 400, 0.5, 2_500),
         /** The comparison: 4 s plus a log-normal of median 8 s, capped at 40 s. */
         STANDARD(4_000, 8_000, 0.8, 40_000),
         /** Scale mode: 10,000 watches that must all be in flight while heap is measured: 15 s plus median 15 s. */
