@@ -4,7 +4,7 @@
 # About 20 minutes on a 2-core machine. Set WATCHES, ROUNDS to change the comparison's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=benchmarks/target/benchmarks.jar
+JAR=${JAR:-benchmarks/target/benchmarks.jar}
 OUT=benchmarks/results
 WATCHES=${WATCHES:-1000}
 ROUNDS=${ROUNDS:-3}
