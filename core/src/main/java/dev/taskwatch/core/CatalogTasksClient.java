@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  *         .baseUrl(URI.create("https://api.keycard.ai"))
  *         .credentials(Credentials.fromEnvironment())
  *         .build()) {
- *     Task task = client.retrieve("zone-1", "task-1").block();
+ *     Task task = client.retrieve("zone-1", "task-1").block(Duration.ofSeconds(10));
  * }
  * }</pre>
  *
