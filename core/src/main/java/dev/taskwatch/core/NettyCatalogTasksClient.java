@@ -49,6 +49,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             int maxResponseBytes,
             int maxConnections,
             Clock clock) {
+        TaskCodec.load(); // on the builder's thread, not on an event loop
         this.baseUrl = baseUrl;
         this.origin = Endpoint.origin(baseUrl);
         this.credentials = credentials;

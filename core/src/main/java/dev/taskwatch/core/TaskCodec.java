@@ -31,7 +31,18 @@ final class TaskCodec {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
+    static {
+        // Jackson creates and caches its (de)serializers on first use, under a lock. Doing that once here, when the
+        // class loads (the client's constructor makes sure that is on the caller's thread), keeps two event loops
+        // decoding their first responses from contending for it: BlockHound caught exactly that park.
+        MAPPER.readTree("{\"a\":[1.5,2,\"s\",true,null,{}]}");
+        MAPPER.writeValueAsString(MAPPER.valueToTree(Map.of("k", List.of(1, "v"))));
+    }
+
     private TaskCodec() {}
+
+    /** Loads this class, so that the warm-up above runs on the calling thread. */
+    static void load() {}
 
     /** Thrown for a document that is not the expected shape; the message says what is wrong, not what was sent. */
     static final class MalformedException extends Exception {

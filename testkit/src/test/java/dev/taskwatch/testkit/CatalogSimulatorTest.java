@@ -302,7 +302,7 @@ class CatalogSimulatorTest {
         sim.task("zone-1", "task-1");
         retrieve("zone-1", "task-1");
 
-        // BlockHound (BlockHoundSession) fails this if close() waits on the parallel scheduler's thread.
+        // BlockHound (core's test guard) fails this if close() waits on the parallel scheduler's thread.
         Mono.fromRunnable(sim::close).subscribeOn(Schedulers.parallel()).block(Duration.ofSeconds(10));
 
         awaitTrue(() -> {

@@ -288,7 +288,7 @@ class ChaosSoakTest {
                         f != null ? !f.equals(Fault.staleStatus()) : s.firstRequest + n <= plan.notFoundFor;
                 Object outcome = n <= ledger.sentCount() ? ledger.outcome(n) : null;
                 if (outcome instanceof Failure failure && failure.blocking()) {
-                    // BlockHound (BlockHoundSession) caught a blocking call on a non-blocking thread of the client;
+                    // BlockHound (core's test guard) caught a blocking call on a non-blocking thread of the client;
                     // the ledger printed its stack trace.
                     figures.blockingCalls++;
                     continue;
