@@ -206,6 +206,16 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             int status = response.status().code();
             HttpHeaders headers = response.responseHeaders();
             Duration hint = RetryHints.from(headers, clock);
+            if (status < 200) {
+                // Reactor Netty skips only 100 Continue; any other interim response (102 Processing, 103 Early Hints)
+                // reaches us as if it were the answer, and the final response behind it is discarded. Not a definite
+                // answer from the API, so transient (the next poll will likely see the real one), never a fatal error.
+                return Bodies.readDetail(headers, body, maxResponseBytes)
+                        .then(Mono.error(() -> new CatalogProtocolException(
+                                request + " → " + status + ", an interim (1xx) response in place of the final one",
+                                null,
+                                true)));
+            }
             if (status == 200) {
                 return Bodies.readCapped(headers, body, maxResponseBytes, () -> request + " → 200")
                         .map(bytes -> new TaskResponse(decode(bytes), hint));
