@@ -39,6 +39,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
     private final Map<SocketAddress, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
     private final HttpClient http;
     private final @Nullable TokenSource tokens;
+    private final Redactor redactor;
     private volatile boolean closed;
 
     NettyCatalogTasksClient(
@@ -84,6 +85,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                 .responseTimeout(responseTimeout)
                 .headers(h ->
                         h.set(HttpHeaderNames.USER_AGENT, USER_AGENT).set(HttpHeaderNames.ACCEPT, "application/json"));
+        this.redactor = Redactor.of(credentials);
         this.tokens = credentials instanceof ClientCredentials cc
                 ? new TokenSource(http, baseUrl, cc, maxResponseBytes, clock)
                 : null;
@@ -115,6 +117,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
         if (tokenSource == null) {
             return Mono.defer(() -> exchange.send(null));
         }
+        // Token endpoint failures are scrubbed here (the exchange scrubs its own): its error body may echo the secret.
         return tokenSource
                 .token()
                 .flatMap(token -> exchange.send(token.header())
@@ -125,7 +128,8 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                                     exchange.request);
                             tokenSource.invalidate(token);
                             return tokenSource.token().flatMap(fresh -> exchange.send(fresh.header()));
-                        }));
+                        }))
+                .onErrorMap(TaskwatchException.class, e -> redactor.scrub(e, null));
     }
 
     @Override
@@ -191,6 +195,9 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                     .switchIfEmpty(Mono.error(
                             () -> new CatalogTransportException(request + " ended without a response", null, true)))
                     .onErrorMap(e -> !(e instanceof TaskwatchException), e -> transportFailure(request, e))
+                    // A server that echoes the request back (an error page quoting the headers, a debugging proxy)
+                    // would otherwise put the token into the message, the log line below and the caller's logs.
+                    .onErrorMap(TaskwatchException.class, e -> redactor.scrub(e, authorization))
                     .doOnEach(signal -> {
                         if (log.isDebugEnabled() && (signal.isOnNext() || signal.isOnError())) {
                             long ms = (System.nanoTime() - start) / 1_000_000;
