@@ -2,12 +2,9 @@ package dev.taskwatch.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,32 +60,20 @@ class SecretsLeakTest {
             closedPort = s.getLocalPort();
         }
 
-        Path out = Path.of("target", "secrets-scan.log");
-        Files.createDirectories(out.getParent());
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace",
-                "-Dio.netty.leakDetection.level=paranoid",
-                "-cp",
-                testClassPath(),
-                SecretScenarios.class.getName(),
-                server.url("/").toString(),
-                BEARER,
-                CLIENT_ID,
-                CLIENT_SECRET,
-                "http://127.0.0.1:" + closedPort + "/"));
-        Process child = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .start();
-        boolean ended = child.waitFor(150, TimeUnit.SECONDS);
-        if (!ended) {
-            child.destroyForcibly();
-        }
-        String output = Files.readString(out, StandardCharsets.UTF_8);
+        ChildJvm.Result child = ChildJvm.run(
+                SecretScenarios.class,
+                List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=trace", "-Dio.netty.leakDetection.level=paranoid"),
+                List.of(
+                        server.url("/").toString(),
+                        BEARER,
+                        CLIENT_ID,
+                        CLIENT_SECRET,
+                        "http://127.0.0.1:" + closedPort + "/"),
+                Path.of("target", "secrets-scan.log"));
+        String output = child.output();
+        Path out = child.file();
 
-        assertThat(ended).as("child JVM ended").isTrue();
-        assertThat(child.exitValue()).as("child exit code; output in " + out).isZero();
+        assertThat(child.exitCode()).as("child exit code; output in " + out).isZero();
         // The scan can only pass for the right reason if the secrets were in play: sent by the client, echoed back.
         assertThat(echoed.get()).as("responses that echoed a secret").isGreaterThan(10);
 
@@ -124,15 +109,6 @@ class SecretsLeakTest {
         }
         counts.put("lines", total);
         return counts;
-    }
-
-    /** Surefire puts the test class path in this property; outside surefire, the JVM's own class path. */
-    private static String testClassPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        if (cp == null || cp.isBlank()) {
-            cp = System.getProperty("java.class.path");
-        }
-        return String.join(File.pathSeparator, cp.split(File.pathSeparator));
     }
 
     /** Answers by scenario (the first path segment), echoing the Authorization header wherever it can. */
