@@ -83,6 +83,14 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                 .followRedirect(false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .responseTimeout(responseTimeout)
+                // After an interim response (102, 103) that Reactor Netty took for the final one, the real final
+                // response is still on its way on this connection: pooled, the connection would hand it to the next
+                // request as that request's answer. Closed instead.
+                .doOnResponse((response, connection) -> {
+                    if (response.status().code() < 200) {
+                        connection.markPersistent(false);
+                    }
+                })
                 .headers(h ->
                         h.set(HttpHeaderNames.USER_AGENT, USER_AGENT).set(HttpHeaderNames.ACCEPT, "application/json"));
         this.redactor = Redactor.of(credentials);

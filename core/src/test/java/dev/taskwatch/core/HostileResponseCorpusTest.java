@@ -3,6 +3,7 @@ package dev.taskwatch.core;
 import static dev.taskwatch.core.Fixtures.TASK;
 import static dev.taskwatch.core.Fixtures.ZONE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
@@ -31,6 +32,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -577,6 +579,26 @@ class HostileResponseCorpusTest {
         assertThat(server.getRequestCount()).isEqualTo(1);
         assertThat(server.takeRequest(1, TimeUnit.SECONDS).getHeaders().get("Authorization"))
                 .isEqualTo("Bearer " + TOKEN);
+    }
+
+    @Test
+    void interimResponseDoesNotLeaveItsFinalResponseForTheNextRequest() throws InterruptedException {
+        // Reactor Netty ends the exchange at the 103; the 200 behind it ("failed") is still on the wire. A pooled
+        // connection would hand it to the next request as that request's answer (seen in the watcher: a poll
+        // reported a status the server had sent for the previous poll).
+        server.enqueue(Fixtures.ok("failed")
+                .newBuilder()
+                .addInformationalResponse(new MockResponse.Builder().code(103).build())
+                .build());
+        server.enqueue(Fixtures.ok("running"));
+
+        assertThat(catchThrowable(() -> client.retrieve(ZONE, TASK).block(WAIT)))
+                .isInstanceOf(CatalogProtocolException.class);
+        assertThat(client.retrieve(ZONE, TASK).block(WAIT).statusValue()).isEqualTo("running");
+        assertThat(server.takeRequest().getConnectionIndex()).isZero();
+        assertThat(server.takeRequest().getConnectionIndex())
+                .as("a fresh connection")
+                .isEqualTo(1);
     }
 
     private static void assertNoSecretAndNoUntypedCause(Throwable error) {
