@@ -27,7 +27,7 @@ class CatalogSimulatorTest {
 
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    final MutableClock clock = new MutableClock(T0);
+    final ManualClock clock = ManualClock.at(T0);
     final CatalogSimulator sim = CatalogSimulator.builder().clock(clock).start();
     final CatalogTasksClient client = CatalogTasksClient.builder()
             .baseUrl(sim.baseUrl())
