@@ -1,12 +1,10 @@
 package dev.taskwatch.core;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** Validation of everything that ends up in a URL path or a header, done before any I/O. */
 final class HeaderValues {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
     private static final int MAX_REQUEST_ID = 128;
 
     private HeaderValues() {}
@@ -14,11 +12,32 @@ final class HeaderValues {
     /** An id safe to put in a path segment as is: 1–128 unreserved characters, not {@code .} or {@code ..}. */
     static String requireId(String value, String name) {
         Objects.requireNonNull(value, name);
-        if (!ID.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+        if (!isId(value) || value.equals(".") || value.equals("..")) {
             throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._~-] and not '.' or"
                     + " '..', got " + quote(value));
         }
         return value;
+    }
+
+    private static boolean isId(String value) {
+        int n = value.length();
+        if (n < 1 || n > 128) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '~'
+                    || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A client request id: 1–128 printable ASCII characters (so no CR, LF or other control character). */

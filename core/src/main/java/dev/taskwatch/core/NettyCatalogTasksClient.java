@@ -3,6 +3,7 @@ package dev.taskwatch.core;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.SocketAddress;
 import java.net.URI;
@@ -189,16 +190,18 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
 
         Mono<TaskResponse> send(@Nullable String authorization) {
             long start = System.nanoTime();
-            return http.headers(h -> {
+            // Per-request headers on the request itself: HttpClient.headers(...) would copy the client's config.
+            return http.request(HttpMethod.GET)
+                    .uri(uri)
+                    .send((req, out) -> {
                         if (authorization != null) {
-                            h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+                            req.header(HttpHeaderNames.AUTHORIZATION, authorization);
                         }
                         if (clientRequestId != null) {
-                            h.set("X-Client-Request-ID", clientRequestId);
+                            req.header("X-Client-Request-ID", clientRequestId);
                         }
+                        return out;
                     })
-                    .get()
-                    .uri(uri)
                     .response(this::handle)
                     .singleOrEmpty()
                     .switchIfEmpty(Mono.error(
