@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  *         .baseUrl(URI.create("https://api.keycard.ai"))
  *         .credentials(Credentials.fromEnvironment())
  *         .build()) {
- *     Task task = client.retrieve("zone-1", "task-1").block();
+ *     Task task = client.retrieve("zone-1", "task-1").block(Duration.ofSeconds(10));
  * }
  * }</pre>
  *
@@ -28,7 +28,8 @@ import reactor.core.publisher.Mono;
  * a {@link TaskStatus#COMPLETED} task with the install id taken from {@code Location} (the redirect is never
  * followed). Anything else errors with a {@link TaskwatchException}: {@link CatalogApiException} for other HTTP
  * statuses, {@link CatalogTransportException} for I/O failures and timeouts, {@link CatalogProtocolException} for a
- * {@code 200} whose body is malformed, over the size cap, or about another task (an error body over the cap only
+ * {@code 200} whose body is malformed, over the size cap, or about another task, and for an interim {@code 1xx}
+ * response in place of the final one (an error body over the cap only
  * loses its details: the status still decides). Invalid ids fail with {@link IllegalArgumentException} before any
  * I/O.
  *

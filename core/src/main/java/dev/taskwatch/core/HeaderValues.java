@@ -1,12 +1,10 @@
 package dev.taskwatch.core;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** Validation of everything that ends up in a URL path or a header, done before any I/O. */
 final class HeaderValues {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
     private static final int MAX_REQUEST_ID = 128;
 
     private HeaderValues() {}
@@ -14,11 +12,32 @@ final class HeaderValues {
     /** An id safe to put in a path segment as is: 1–128 unreserved characters, not {@code .} or {@code ..}. */
     static String requireId(String value, String name) {
         Objects.requireNonNull(value, name);
-        if (!ID.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+        if (!isId(value) || value.equals(".") || value.equals("..")) {
             throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._~-] and not '.' or"
                     + " '..', got " + quote(value));
         }
         return value;
+    }
+
+    private static boolean isId(String value) {
+        int n = value.length();
+        if (n < 1 || n > 128) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '~'
+                    || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A client request id: 1–128 printable ASCII characters (so no CR, LF or other control character). */
@@ -40,6 +59,14 @@ final class HeaderValues {
         return value;
     }
 
+    private static boolean unsafe(char c) {
+        int type = Character.getType(c);
+        return type == Character.CONTROL
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
+    }
+
     private static boolean printableAscii(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -57,16 +84,22 @@ final class HeaderValues {
 
     /**
      * {@code value} made safe for a message that ends up in logs: control characters (CR and LF above all, which
-     * would let a server forge log lines) escaped, and cut after {@code limit} characters.
+     * would let a server forge log lines), and the Unicode characters that act like them or hide text (NEL and other
+     * C1 controls, U+2028/U+2029 line and paragraph separators, bidi overrides, zero-width and other format characters,
+     * lone surrogates) escaped, and cut after {@code limit} characters.
      */
     static String printable(String value, int limit) {
         StringBuilder sb = new StringBuilder();
         int end = Math.min(value.length(), limit);
         for (int i = 0; i < end; i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (unsafe(c)) {
                 String hex = Integer.toHexString(c); // not String.format: no locale lookup on an event loop
                 sb.append("\\u").append("0000", hex.length(), 4).append(hex);
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(value.charAt(i + 1))) {
+                sb.append(c).append(value.charAt(++i)); // a whole supplementary character, such as an emoji
+            } else if (Character.isSurrogate(c)) {
+                sb.append("\\u").append(Integer.toHexString(c)); // lone, or a pair the limit would split
             } else {
                 sb.append(c);
             }

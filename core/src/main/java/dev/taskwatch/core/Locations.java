@@ -10,7 +10,8 @@ final class Locations {
     private Locations() {}
 
     /**
-     * The last path segment of {@code …/installs/{install_id}}, if it is a valid id. A missing or unreadable
+     * The last path segment of {@code …/installs/{install_id}}, if it is a valid id and follows an {@code installs}
+     * segment. A missing or unreadable
      * {@code Location} gives {@code null}: the 303 still means completed.
      */
     static @Nullable String installId(@Nullable String location) {
@@ -29,7 +30,15 @@ final class Locations {
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        String last = path.substring(path.lastIndexOf('/') + 1);
+        int slash = path.lastIndexOf('/');
+        String last = path.substring(slash + 1);
+        // Only a path of the documented form names an install: a Location pointing back at the task
+        // (.../catalog_tasks/task-1) or at a login page (https://sso.example/login) must not turn "task-1" or "login"
+        // into an install id.
+        String parent = slash < 0 ? "" : path.substring(0, slash);
+        if (!parent.endsWith("/installs") && !parent.equals("installs")) {
+            return null;
+        }
         try {
             return HeaderValues.requireId(last, "installId");
         } catch (IllegalArgumentException e) {

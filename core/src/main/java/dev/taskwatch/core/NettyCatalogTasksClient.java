@@ -3,6 +3,7 @@ package dev.taskwatch.core;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.SocketAddress;
 import java.net.URI;
@@ -39,6 +40,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
     private final Map<SocketAddress, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
     private final HttpClient http;
     private final @Nullable TokenSource tokens;
+    private final Redactor redactor;
     private volatile boolean closed;
 
     NettyCatalogTasksClient(
@@ -49,6 +51,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             int maxResponseBytes,
             int maxConnections,
             Clock clock) {
+        TaskCodec.load(); // on the builder's thread, not on an event loop
         this.baseUrl = baseUrl;
         this.origin = Endpoint.origin(baseUrl);
         this.credentials = credentials;
@@ -82,8 +85,17 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                 .followRedirect(false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .responseTimeout(responseTimeout)
+                // After an interim response (102, 103) that Reactor Netty took for the final one, the real final
+                // response is still on its way on this connection: pooled, the connection would hand it to the next
+                // request as that request's answer. Closed instead.
+                .doOnResponse((response, connection) -> {
+                    if (response.status().code() < 200) {
+                        connection.markPersistent(false);
+                    }
+                })
                 .headers(h ->
                         h.set(HttpHeaderNames.USER_AGENT, USER_AGENT).set(HttpHeaderNames.ACCEPT, "application/json"));
+        this.redactor = Redactor.of(credentials);
         this.tokens = credentials instanceof ClientCredentials cc
                 ? new TokenSource(http, baseUrl, cc, maxResponseBytes, clock)
                 : null;
@@ -115,6 +127,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
         if (tokenSource == null) {
             return Mono.defer(() -> exchange.send(null));
         }
+        // Token endpoint failures are scrubbed here (the exchange scrubs its own): its error body may echo the secret.
         return tokenSource
                 .token()
                 .flatMap(token -> exchange.send(token.header())
@@ -125,7 +138,8 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                                     exchange.request);
                             tokenSource.invalidate(token);
                             return tokenSource.token().flatMap(fresh -> exchange.send(fresh.header()));
-                        }));
+                        }))
+                .onErrorMap(TaskwatchException.class, e -> redactor.scrub(e, null));
     }
 
     @Override
@@ -176,21 +190,26 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
 
         Mono<TaskResponse> send(@Nullable String authorization) {
             long start = System.nanoTime();
-            return http.headers(h -> {
+            // Per-request headers on the request itself: HttpClient.headers(...) would copy the client's config.
+            return http.request(HttpMethod.GET)
+                    .uri(uri)
+                    .send((req, out) -> {
                         if (authorization != null) {
-                            h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+                            req.header(HttpHeaderNames.AUTHORIZATION, authorization);
                         }
                         if (clientRequestId != null) {
-                            h.set("X-Client-Request-ID", clientRequestId);
+                            req.header("X-Client-Request-ID", clientRequestId);
                         }
+                        return out;
                     })
-                    .get()
-                    .uri(uri)
                     .response(this::handle)
                     .singleOrEmpty()
                     .switchIfEmpty(Mono.error(
                             () -> new CatalogTransportException(request + " ended without a response", null, true)))
                     .onErrorMap(e -> !(e instanceof TaskwatchException), e -> transportFailure(request, e))
+                    // A server that echoes the request back (an error page quoting the headers, a debugging proxy)
+                    // would otherwise put the token into the message, the log line below and the caller's logs.
+                    .onErrorMap(TaskwatchException.class, e -> redactor.scrub(e, authorization))
                     .doOnEach(signal -> {
                         if (log.isDebugEnabled() && (signal.isOnNext() || signal.isOnError())) {
                             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -206,6 +225,16 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             int status = response.status().code();
             HttpHeaders headers = response.responseHeaders();
             Duration hint = RetryHints.from(headers, clock);
+            if (status < 200) {
+                // Reactor Netty skips only 100 Continue; any other interim response (102 Processing, 103 Early Hints)
+                // reaches us as if it were the answer, and the final response behind it is discarded. Not a definite
+                // answer from the API, so transient (the next poll will likely see the real one), never a fatal error.
+                return Bodies.readDetail(headers, body, maxResponseBytes)
+                        .then(Mono.error(() -> new CatalogProtocolException(
+                                request + " → " + status + ", an interim (1xx) response in place of the final one",
+                                null,
+                                true)));
+            }
             if (status == 200) {
                 return Bodies.readCapped(headers, body, maxResponseBytes, () -> request + " → 200")
                         .map(bytes -> new TaskResponse(decode(bytes), hint));

@@ -50,7 +50,10 @@ final class RetryHints {
             return null;
         }
         String v = value.trim();
-        if (v.isEmpty() || v.length() > 40) {
+        // No length limit here: every digit string is a number, and one too long for a long is clamped by the caller
+        // like any other enormous hint (Netty already caps a header line at 8 KiB). A limit used to make 41 digits
+        // "no hint" while 40 digits meant "a day".
+        if (v.isEmpty()) {
             return null;
         }
         for (int i = 0; i < v.length(); i++) {

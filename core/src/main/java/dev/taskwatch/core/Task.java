@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * other fields are {@code null} or empty.
  *
  * <pre>{@code
- * Task task = client.retrieve("zone-1", "task-1").block();
+ * Task task = client.retrieve("zone-1", "task-1").block(Duration.ofSeconds(10));
  * if (task.status() == TaskStatus.COMPLETED) {
  *     System.out.println("installed as " + task.installId());
  * }

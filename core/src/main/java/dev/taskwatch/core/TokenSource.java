@@ -150,7 +150,7 @@ final class TokenSource {
                 null);
     }
 
-    private static String form(String value) {
+    static String form(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -688,12 +687,10 @@ class CatalogTasksClientTest {
 
     @Test
     void untrustedCertificateIsADefiniteTransportError() throws Exception {
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        try (InputStream in = getClass().getResourceAsStream("/tls/self-signed-localhost.p12")) {
-            keyStore.load(in, "changeit".toCharArray());
-        }
+        // Made by keytool at test time: no key material is committed.
+        KeyStore keyStore = GeneratedKeyStore.selfSignedLocalhost();
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(keyStore, "changeit".toCharArray());
+        keys.init(keyStore, GeneratedKeyStore.PASSWORD.toCharArray());
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(keys.getKeyManagers(), null, null);
         try (MockWebServer https = new MockWebServer()) {

@@ -122,7 +122,7 @@ public final class TaskWatcher {
         if (!ID.matcher(value).matches() || value.equals(".") || value.equals("..")) {
             String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
             throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._~-] and not '.' or"
-                    + " '..', got \"" + shown.replaceAll("\\p{Cntrl}", "?") + "\"");
+                    + " '..', got \"" + WatchLoop.shown(shown) + "\"");
         }
         return value;
     }

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,8 +140,14 @@ final class WatchLoop {
         TaskStatus status = task.status();
         if (status.rank() < rank) {
             // A replica behind the one that answered before: never move backwards.
-            log.debug(
-                    "poll #{} of task {}: stale {} after {}, dropped", polls, taskId, task.statusValue(), lastEmitted);
+            if (log.isDebugEnabled()) {
+                log.debug(
+                        "poll #{} of task {}: stale {} after {}, dropped",
+                        polls,
+                        taskId,
+                        shown(task.statusValue()),
+                        lastEmitted);
+            }
             return schedule(null, response.retryAfter(), null);
         }
         Task previous = lastSeen;
@@ -148,14 +155,19 @@ final class WatchLoop {
         Task merged = status == TaskStatus.COMPLETED && previous != null ? task.mergedOver(previous) : task;
         lastSeen = merged;
         if (!emittedStatuses.add(task.statusValue())) {
-            log.debug("poll #{} of task {}: still {}", polls, taskId, task.statusValue());
+            if (log.isDebugEnabled()) {
+                log.debug("poll #{} of task {}: still {}", polls, taskId, shown(task.statusValue()));
+            }
             return schedule(null, response.retryAfter(), null);
         }
         rank = status.rank();
         lastEmitted = status;
         attempt = 0; // a task that just moved is worth looking at again soon
         metrics.transition(status);
-        log.debug("poll #{} of task {}: now {}", polls, taskId, task.statusValue());
+        if (log.isDebugEnabled()) {
+            // The status is the server's text: shown() keeps a CR/LF or a bidi override in it from forging lines.
+            log.debug("poll #{} of task {}: now {}", polls, taskId, shown(task.statusValue()));
+        }
         Emission emission = new Emission(merged, polls);
         if (status.isTerminal()) {
             return new Step(emission, null, null);
@@ -233,7 +245,7 @@ final class WatchLoop {
         Task last = lastSeen;
         String message = "watch of task " + taskId + " in zone " + zoneId + " ended after " + polls
                 + (polls == 1 ? " poll" : " polls") + " (last status "
-                + (last == null ? "unknown" : last.statusValue()) + "): " + cause.getMessage();
+                + (last == null ? "unknown" : shown(last.statusValue())) + "): " + cause.getMessage();
         return new TaskWatchException(message, cause, last, polls);
     }
 
@@ -242,10 +254,22 @@ final class WatchLoop {
         Duration elapsed = elapsed();
         String message = "watch of task " + taskId + " in zone " + zoneId + " timed out after " + elapsed + " ("
                 + "timeout " + timeout + ", " + polls + (polls == 1 ? " poll" : " polls") + ", last status "
-                + (last == null ? "unknown" : last.statusValue()) + ")"
+                + (last == null ? "unknown" : shown(last.statusValue())) + ")"
                 + (hint == null ? "" : ": the server asked to wait " + hint + ", past the deadline");
         return new TaskWatchTimeoutException(message, timeout, elapsed, last, polls, cause);
     }
+
+    /**
+     * A server- or caller-supplied value made safe for a message or a log line: control, format (bidi overrides,
+     * zero-width), line and paragraph separator characters and lone surrogates become {@code ?}, so a status such as
+     * {@code "running\r\n[main] INFO forged"} cannot forge or hide log lines.
+     */
+    static String shown(String value) {
+        String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
+        return UNSAFE.matcher(cut).replaceAll("?");
+    }
+
+    private static final Pattern UNSAFE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]");
 
     private static String reason(TaskwatchException failure) {
         if (failure instanceof CatalogApiException api) {

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code taskwatch demo}: starts a {@link CatalogSimulator} on loopback, scripts eight tasks (fast, slow, failing,
@@ -67,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                     "late-install",
                     "404 for its first 3 polls",
                     TaskStatus.COMPLETED,
-                    t -> t.notFoundFor(3).pending(ms(1500)).running(ms(1500)).completes("inst-late")),
+                    t -> t.notFoundFor(3).pending(ms(2500)).running(ms(1500)).completes("inst-late")),
             new Scenario(
                     "stalled-install",
                     "a stalled response, cut by the request timeout",
@@ -109,11 +110,15 @@ final class DemoCommand implements Callable<Integer> {
                 CatalogTasksClient client = CatalogTasksClient.builder()
                         .baseUrl(sim.baseUrl())
                         .credentials(Credentials.none())
-                        .responseTimeout(Duration.ofSeconds(1))
+                        .responseTimeout(Duration.ofSeconds(2))
                         .build()) {
-            // One request first, so that class loading and the first connection are not what the timings show.
+            // One watch first, so that class loading and the first connection are not what the timings show. It
+            // only warms up: should it fail on a very busy machine, the demo itself still runs.
+            TaskWatcher watcher = TaskWatcher.create(client, options);
             sim.task(ZONE, "warm-up").completes("warm-up");
-            client.retrieve(ZONE, "warm-up").block(Duration.ofSeconds(10));
+            watcher.awaitTerminal(ZONE, "warm-up")
+                    .onErrorResume(e -> Mono.empty())
+                    .block(Duration.ofSeconds(20));
             sim.clearRequests();
             out.println("taskwatch demo: simulator at " + sim.baseUrl() + ", watching " + SCENARIOS.size()
                     + " tasks at once");
@@ -123,7 +128,6 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.println();
 
-            TaskWatcher watcher = TaskWatcher.create(client, options);
             long start = System.nanoTime();
             Map<String, Outcome> outcomes = new LinkedHashMap<>();
             SCENARIOS.forEach(s -> outcomes.put(s.taskId(), new Outcome()));
@@ -142,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
                     StringBuilder line = new StringBuilder(String.format(
                             "+%5.2fs  %-18s %-10s", at, e.taskId(), e.task().statusValue()));
                     Transitions.describe(e.task(), line);
-                    out.println(line);
+                    out.println(line.toString().stripTrailing());
                 } else {
                     o.error = e.error();
                     out.printf(

@@ -111,9 +111,9 @@ abstract class Transitions {
         }
     }
 
-    /** The install id, error message and warnings of a task, appended to a line. */
+    /** The install id (once the task ended), error message and warnings of a task, appended to a line. */
     static void describe(Task task, StringBuilder sb) {
-        if (task.installId() != null) {
+        if (task.installId() != null && task.status().isTerminal()) {
             sb.append("  install ").append(task.installId());
         }
         if (task.errorMessage() != null) {

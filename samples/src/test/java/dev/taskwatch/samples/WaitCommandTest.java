@@ -7,10 +7,12 @@ import dev.taskwatch.core.TaskJson;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.testkit.CatalogSimulator;
 import dev.taskwatch.testkit.Fault;
+import dev.taskwatch.testkit.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +83,7 @@ class WaitCommandTest {
      * pending until two polls saw it, then running until two more did, then completes. No timing luck involved.
      */
     private Run waitThroughEveryPhase(String... extra) throws Exception {
-        MutableClock clock = new MutableClock();
+        ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
         try (CatalogSimulator stepped = CatalogSimulator.builder().clock(clock).start()) {
             stepped.task("z1", "t1")
                     .pending(Duration.ofHours(1))

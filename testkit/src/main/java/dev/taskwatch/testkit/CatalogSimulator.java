@@ -68,7 +68,7 @@ import reactor.netty.resources.LoopResources;
  * without sleeping:
  *
  * <pre>{@code
- * MutableClock clock = ...;                                     // any java.time.Clock
+ * ManualClock clock = ManualClock.at(Instant.now());           // or any java.time.Clock
  * try (CatalogSimulator sim = CatalogSimulator.builder().clock(clock).start()) { ... clock.advance(...) ... }
  * }</pre>
  *

@@ -27,7 +27,7 @@ class CatalogSimulatorTest {
 
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    final MutableClock clock = new MutableClock(T0);
+    final ManualClock clock = ManualClock.at(T0);
     final CatalogSimulator sim = CatalogSimulator.builder().clock(clock).start();
     final CatalogTasksClient client = CatalogTasksClient.builder()
             .baseUrl(sim.baseUrl())
@@ -302,7 +302,7 @@ class CatalogSimulatorTest {
         sim.task("zone-1", "task-1");
         retrieve("zone-1", "task-1");
 
-        // BlockHound (BlockHoundSession) fails this if close() waits on the parallel scheduler's thread.
+        // BlockHound (core's test guard) fails this if close() waits on the parallel scheduler's thread.
         Mono.fromRunnable(sim::close).subscribeOn(Schedulers.parallel()).block(Duration.ofSeconds(10));
 
         awaitTrue(() -> {

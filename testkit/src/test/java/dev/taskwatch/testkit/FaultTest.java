@@ -14,6 +14,7 @@ import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class FaultTest {
 
-    final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    final ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     final CatalogSimulator sim = CatalogSimulator.builder().clock(clock).start();
     final CatalogTasksClient client = clientWith(Duration.ofSeconds(10), 1024 * 1024);
 

@@ -14,7 +14,7 @@ import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** With BlockHound watching (installed by {@link BlockHoundSession}), every path through the server runs without a blocking call on its event loops. */
+/** With BlockHound watching (installed for the whole run by core's test guard, {@code ReactiveTestGuard}), every path through the server runs without a blocking call on its event loops. */
 class NonBlockingTest {
 
     @Test

@@ -11,6 +11,7 @@ import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The OAuth2 client-credentials endpoint and the optional bearer requirement on task requests. */
 class OAuthTest {
 
-    final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    final ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     final CatalogSimulator sim = CatalogSimulator.builder()
             .clock(clock)
             .client("client-1", "s3cret")

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class ScriptedTaskTest {
 
-    final MutableClock clock = MutableClock.at("2026-01-01T00:00:00.123456Z");
+    final ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00.123456Z"));
     final CatalogSimulator sim = CatalogSimulator.builder().clock(clock).start();
     final CatalogTasksClient client = CatalogTasksClient.builder()
             .baseUrl(sim.baseUrl())

@@ -24,8 +24,10 @@ import reactor.blockhound.BlockHound;
  * {@code argLine} must keep {@code -XX:+AllowRedefinitionToAddDeleteMethods} (BlockHound on Java 13+) and
  * {@code -Dio.netty.leakDetection.level=paranoid} (every buffer tracked).
  *
- * <p>No allowances beyond the integrations BlockHound discovers itself (Reactor, Netty, and standard output for
- * the test logger) are needed: MockWebServer blocks only on its own threads, which BlockHound does not watch.
+ * <p>One allowance beyond the integrations BlockHound discovers itself (Reactor, Netty, and standard output for the
+ * test logger): reactor-test's {@code VirtualTimeScheduler} queue, test infrastructure that tests mixing real HTTP
+ * with virtual time use from event loops. MockWebServer blocks only on its own threads, which BlockHound does not
+ * watch.
  */
 public final class ReactiveTestGuard implements LauncherSessionListener {
 
@@ -59,7 +61,13 @@ public final class ReactiveTestGuard implements LauncherSessionListener {
         installed = true;
         // Must run before Netty creates its first detector: ByteBuf's is made when AbstractByteBuf initialises.
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new RecordingFactory());
-        BlockHound.install();
+        // install(...) also loads the integrations found on the class path (Reactor's, Netty's), which mark their
+        // threads as non-blocking. reactor-test's virtual clock keeps its timers in a PriorityBlockingQueue; a test
+        // that drives real HTTP on virtual time schedules and cancels them from event loops: that lock is the
+        // test's, not ours.
+        BlockHound.install(builder -> builder.allowBlockingCallsInside(
+                        "reactor.test.scheduler.VirtualTimeScheduler$VirtualTimeWorker", "doScheduleAtTime")
+                .allowBlockingCallsInside("reactor.test.scheduler.VirtualTimeScheduler$TimedRunnable", "dispose"));
     }
 
     /**

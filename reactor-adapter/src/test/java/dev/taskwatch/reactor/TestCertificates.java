@@ -1,0 +1,199 @@
+package dev.taskwatch.reactor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+
+/**
+ * Certificates made at test time with the JDK's {@code keytool} (no key material is committed, no BouncyCastle, no
+ * {@code sun.security.x509}): EC P-256 keys, valid for two days, PKCS#12 stores with password {@value #PASSWORD}.
+ */
+final class TestCertificates {
+
+    static final String PASSWORD = "changeit";
+
+    private final Path dir;
+
+    TestCertificates(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A self-signed server certificate for {@code cn} with the given subject alternative names. */
+    Path selfSigned(String name, String cn, String san) {
+        Path store = dir.resolve(name + ".p12");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-dname",
+                "CN=" + cn,
+                "-ext",
+                "SAN=" + san,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD);
+        return store;
+    }
+
+    /** A certificate authority; its store holds the CA key, {@link #trustStore} the certificate alone. */
+    Path authority(String name) {
+        Path store = dir.resolve(name + ".p12");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-dname",
+                "CN=taskwatch test CA " + name,
+                "-ext",
+                "bc:c",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "ca",
+                "-rfc",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                dir.resolve(name + ".cer").toString());
+        return store;
+    }
+
+    /** A trust store holding only the certificate of {@code authority(name)}. */
+    Path trustStore(String name) {
+        Path store = dir.resolve(name + "-trust.p12");
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                dir.resolve(name + ".cer").toString(),
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD);
+        return store;
+    }
+
+    /** A server certificate for {@code cn} and {@code san}, signed by {@code authority(ca)}; its chain is in the store. */
+    Path signedBy(String ca, String name, String cn, String san) {
+        Path store = dir.resolve(name + ".p12");
+        String csr = dir.resolve(name + ".csr").toString();
+        String cer = dir.resolve(name + ".cer").toString();
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-dname",
+                "CN=" + cn,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD);
+        keytool("-certreq", "-alias", "server", "-keystore", store.toString(), "-storepass", PASSWORD, "-file", csr);
+        keytool(
+                "-gencert",
+                "-alias",
+                "ca",
+                "-keystore",
+                dir.resolve(ca + ".p12").toString(),
+                "-storepass",
+                PASSWORD,
+                "-infile",
+                csr,
+                "-outfile",
+                cer,
+                "-ext",
+                "SAN=" + san,
+                "-validity",
+                "2",
+                "-rfc");
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                dir.resolve(ca + ".cer").toString(),
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                PASSWORD);
+        keytool("-importcert", "-alias", "server", "-file", cer, "-keystore", store.toString(), "-storepass", PASSWORD);
+        return store;
+    }
+
+    static KeyManagerFactory keyManagers(Path store) {
+        try (InputStream in = Files.newInputStream(store)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, PASSWORD.toCharArray());
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, PASSWORD.toCharArray());
+            return kmf;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void keytool(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

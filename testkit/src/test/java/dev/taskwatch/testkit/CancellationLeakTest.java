@@ -1,0 +1,157 @@
+package dev.taskwatch.testkit;
+
+import static dev.taskwatch.testkit.ChaosSoakTest.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskwatch.core.CatalogTasksClient;
+import dev.taskwatch.core.Credentials;
+import dev.taskwatch.core.PoolProbe;
+import dev.taskwatch.core.Task;
+import dev.taskwatch.core.TaskResponse;
+import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.reactor.TaskWatcher;
+import dev.taskwatch.reactor.WatchOptions;
+import dev.taskwatch.reactor.WatcherProbe;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/**
+ * Cancelling 10,000 watches of tasks that never end, some waiting out a backoff, some with a request in flight, some
+ * waiting for a pooled connection, leaves no registry entry, no connection lent out or waited for, and no timer: time
+ * runs on a {@link VirtualTimeScheduler}, and moving it a year ahead after the cancel sends nothing.
+ */
+class CancellationLeakTest {
+
+    private static final int WATCHES = 10_000;
+    private static final String ZONE = "leak";
+
+    /** Backoff and deadline timers on virtual time: only a disposed timer stays silent when time jumps a year. */
+    private static WatchOptions options(VirtualTimeScheduler time) {
+        return WatchOptions.defaults()
+                .initialDelay(Duration.ofSeconds(1))
+                .maxDelay(Duration.ofSeconds(10))
+                .timeout(Duration.ofHours(1))
+                .scheduler(time);
+    }
+
+    @Test
+    void cancellingMidBackoffAndMidRequestLeavesNoTimerNorLoop() {
+        // A source in memory: even tasks answer "running" at once (the watch then waits out a backoff), odd ones
+        // never answer (the watch is mid-request).
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        AtomicInteger requests = new AtomicInteger();
+        AtomicInteger cancelledRequests = new AtomicInteger();
+        CatalogTasksClient source = (zoneId, taskId, requestId) -> Mono.defer(() -> {
+            requests.incrementAndGet();
+            int i = Integer.parseInt(taskId.substring("task-".length()));
+            return i % 2 == 0
+                    ? Mono.just(new TaskResponse(Task.of(taskId, TaskStatus.RUNNING, null), null))
+                    : Mono.<TaskResponse>never().doOnCancel(cancelledRequests::incrementAndGet);
+        });
+        TaskWatcher watcher = TaskWatcher.create(source, options(time));
+        AtomicInteger transitions = new AtomicInteger();
+
+        List<Disposable> watches = new ArrayList<>(WATCHES);
+        for (int i = 0; i < WATCHES; i++) {
+            watches.add(watcher.watch(ZONE, "task-" + i).subscribe(t -> transitions.incrementAndGet()));
+        }
+        time.advanceTimeBy(Duration.ofMillis(500)); // before the first backoff ends: every watch is mid-wait
+        assertThat(requests).hasValue(WATCHES);
+        assertThat(transitions).hasValue(WATCHES / 2);
+        assertThat(WatcherProbe.activeWatches(watcher)).isEqualTo(WATCHES);
+
+        watches.forEach(Disposable::dispose);
+
+        assertThat(WatcherProbe.activeWatches(watcher)).as("registry entries").isZero();
+        assertThat(cancelledRequests).as("in-flight requests cancelled").hasValue(WATCHES / 2);
+        time.advanceTimeBy(Duration.ofDays(365));
+        assertThat(requests).as("requests after the cancel").hasValue(WATCHES);
+        assertThat(transitions).hasValue(WATCHES / 2);
+    }
+
+    @Test
+    void cancellingWatchesOverRealConnectionsLeavesNoConnectionTimerNorLoop() throws InterruptedException {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        try (CatalogSimulator sim = CatalogSimulator.builder().recordRequests(0).start();
+                CatalogTasksClient client = CatalogTasksClient.builder()
+                        .baseUrl(sim.baseUrl())
+                        .credentials(Credentials.none())
+                        // Real time, so it must not end the stalled requests before the cancel does.
+                        .responseTimeout(Duration.ofHours(1))
+                        .build()) {
+            // Odd tasks stall their first request forever: they take the pool's connections, and the watches
+            // behind them wait for one. Even tasks answer "running" and their watches wait out a backoff.
+            for (int i = 0; i < WATCHES; i++) {
+                ScriptedTask task = sim.task(ZONE, "task-" + i).running(Duration.ofDays(1));
+                if (i % 2 == 1) {
+                    task.fault(1, Fault.stallForever());
+                }
+            }
+            AtomicInteger sent = new AtomicInteger();
+            AtomicInteger answered = new AtomicInteger();
+            CatalogTasksClient counting = (zoneId, taskId, requestId) -> {
+                Mono<TaskResponse> exchange = client.exchange(zoneId, taskId, requestId);
+                return Mono.defer(() -> {
+                    sent.incrementAndGet();
+                    return exchange.doOnNext(r -> answered.incrementAndGet());
+                });
+            };
+            TaskWatcher watcher = TaskWatcher.create(counting, options(time));
+
+            // Even tasks first, so that they all get a connection before the stalls take every one of them.
+            List<Disposable> watches = new ArrayList<>(WATCHES);
+            for (int parity = 0; parity < 2; parity++) {
+                for (int i = parity; i < WATCHES; i += 2) {
+                    watches.add(watcher.watch(ZONE, "task-" + i).subscribe());
+                }
+            }
+            // Settled: every connection held by a stall, every other watch answered or waiting for a connection.
+            awaitTrue(
+                    () -> {
+                        PoolProbe.Stats pool = PoolProbe.stats(client);
+                        // sent first: an answered request's connection goes back to the pool just after the answer.
+                        return sent.get() == WATCHES
+                                && pool.acquired() > 0
+                                && sim.stalledRequests() == pool.acquired()
+                                && answered.get() + pool.acquired() + pool.pending() == WATCHES;
+                    },
+                    Duration.ofSeconds(60),
+                    () -> "not settled: " + PoolProbe.stats(client) + ", stalled " + sim.stalledRequests()
+                            + ", answered " + answered);
+            PoolProbe.Stats before = PoolProbe.stats(client);
+            int sentBefore = sent.get();
+            System.out.printf(
+                    "LEAK before cancel: %d watches, %d in backoff, %d mid-request, %d waiting for a connection%n",
+                    WATCHES, answered.get(), before.acquired(), before.pending());
+            assertThat(sentBefore).isEqualTo(WATCHES);
+            assertThat(before.pending()).as("watches waiting for a connection").isPositive();
+            assertThat(WatcherProbe.activeWatches(watcher)).isEqualTo(WATCHES);
+
+            watches.forEach(Disposable::dispose);
+
+            assertThat(WatcherProbe.activeWatches(watcher))
+                    .as("registry entries")
+                    .isZero();
+            awaitTrue(
+                    () -> PoolProbe.stats(client).quiet() && sim.stalledRequests() == 0,
+                    Duration.ofSeconds(30),
+                    () -> "after the cancel: " + PoolProbe.stats(client) + ", stalled " + sim.stalledRequests());
+            long served = sim.requestCount();
+            time.advanceTimeBy(Duration.ofDays(365));
+            assertThat(sent).as("requests after the cancel").hasValue(sentBefore);
+            // Anything sent would have been counted above; the server agrees once the pool is quiet again.
+            awaitTrue(() -> PoolProbe.stats(client).quiet(), Duration.ofSeconds(10), () -> "pool busy again");
+            assertThat(sim.requestCount()).isEqualTo(served);
+            PoolProbe.Stats after = PoolProbe.stats(client);
+            System.out.printf(
+                    "LEAK after cancel: registry %d, pool %s, stalled %d, requests after a year of virtual time %d%n",
+                    WatcherProbe.activeWatches(watcher), after, sim.stalledRequests(), sent.get() - sentBefore);
+        }
+    }
+}
