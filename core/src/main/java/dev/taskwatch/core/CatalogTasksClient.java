@@ -44,6 +44,21 @@ public interface CatalogTasksClient extends AutoCloseable {
     }
 
     /**
+     * Checks an id the way {@link #exchange} does, for code that wants to refuse it early (a watcher, a form, a
+     * simulator): 1–128 characters of {@code [A-Za-z0-9._~-]}, not {@code .} or {@code ..}, so it is safe in a path
+     * segment as is.
+     *
+     * @param id the zone or task id
+     * @param name what to call it in the message, such as {@code "taskId"}
+     * @return {@code id}
+     * @throws IllegalArgumentException if it breaks the rule; the message names {@code name} and shows the value
+     *     with control and invisible characters escaped
+     */
+    static String requireValidId(String id, String name) {
+        return HeaderValues.requireId(id, name);
+    }
+
+    /**
      * Requests a task's status, keeping the server's polling hint.
      *
      * @param zoneId the zone id: 1–128 characters of {@code [A-Za-z0-9._~-]}, not {@code .} or {@code ..}

@@ -6,7 +6,6 @@ import dev.taskwatch.core.TaskStatus;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.regex.Pattern;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,9 +27,6 @@ import reactor.core.publisher.Mono;
  * Nothing polls while no one is subscribed.
  */
 public final class TaskWatcher {
-
-    // Same rule as the client's (DESIGN.md §3), checked here so that watch() fails on the caller's thread.
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
 
     private final CatalogTasksClient client;
     private final WatchOptions options;
@@ -112,19 +108,11 @@ public final class TaskWatcher {
     }
 
     private Flux<WatchLoop.Emission> shared(String zoneId, String taskId) {
-        Key key = new Key(requireId(zoneId, "zoneId"), requireId(taskId, "taskId"));
+        Key key = new Key(
+                CatalogTasksClient.requireValidId(zoneId, "zoneId"),
+                CatalogTasksClient.requireValidId(taskId, "taskId"));
         // Looked up per subscription: a loop that ended is gone from the map, so a new subscriber starts a new one.
         return Flux.defer(() -> active.computeIfAbsent(key, Shared::new).flux);
-    }
-
-    private static String requireId(String value, String name) {
-        Objects.requireNonNull(value, name);
-        if (!ID.matcher(value).matches() || value.equals(".") || value.equals("..")) {
-            String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-            throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._~-] and not '.' or"
-                    + " '..', got \"" + WatchLoop.shown(shown) + "\"");
-        }
-        return value;
     }
 
     private record Key(String zoneId, String taskId) {}

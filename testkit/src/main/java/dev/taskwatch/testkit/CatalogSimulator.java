@@ -1,5 +1,6 @@
 package dev.taskwatch.testkit;
 
+import dev.taskwatch.core.CatalogTasksClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -171,8 +172,8 @@ public final class CatalogSimulator implements AutoCloseable {
      * @throws IllegalArgumentException if an id is not 1–128 characters of {@code [A-Za-z0-9._~-]}
      */
     public ScriptedTask task(String zoneId, String taskId) {
-        requireId(zoneId, "zoneId");
-        requireId(taskId, "taskId");
+        CatalogTasksClient.requireValidId(zoneId, "zoneId");
+        CatalogTasksClient.requireValidId(taskId, "taskId");
         return tasks.computeIfAbsent(
                 ScriptedTask.key(zoneId, taskId),
                 k -> new ScriptedTask(this, zoneId, taskId, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
@@ -590,26 +591,6 @@ public final class CatalogSimulator implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    private static void requireId(String value, String name) {
-        Objects.requireNonNull(value, name);
-        if (value.isEmpty() || value.length() > 128 || value.equals(".") || value.equals("..")) {
-            throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._~-], got " + value);
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || c == '.'
-                    || c == '_'
-                    || c == '~'
-                    || c == '-';
-            if (!ok) {
-                throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._~-], got " + value);
-            }
-        }
     }
 
     /**
