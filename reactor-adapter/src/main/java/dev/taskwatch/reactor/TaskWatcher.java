@@ -2,7 +2,6 @@ package dev.taskwatch.reactor;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskStatus;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -23,15 +22,15 @@ import reactor.core.publisher.Mono;
  * }</pre>
  *
  * <p>Share one watcher per client: it is thread-safe, holds no threads of its own (timing runs on
- * {@link WatchOptions#scheduler()}), and concurrent watches of the same task on one watcher share one polling loop.
- * Nothing polls while no one is subscribed.
+ * {@link WatchOptions#scheduler()}), and concurrent watches of the same task on one watcher share one polling loop,
+ * whatever threads subscribe and cancel. Nothing polls while no one is subscribed.
  */
 public final class TaskWatcher {
 
     private final CatalogTasksClient client;
     private final WatchOptions options;
     private final WatchMetrics metrics;
-    private final ConcurrentMap<Key, Shared> active = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Key, WatchLoop> loops = new ConcurrentHashMap<>();
 
     private TaskWatcher(CatalogTasksClient client, WatchOptions options) {
         this.client = client;
@@ -57,21 +56,23 @@ public final class TaskWatcher {
      *       and does not move backwards ({@code pending < running < completed | failed}; an unknown status ranks
      *       with {@code running} and is emitted once per raw value). A completed task carries the fields last seen
      *       plus its install id.
-     *   <li>{@code onComplete}: right after a {@code completed} or {@code failed} task; a failed task is data.
+     *   <li>{@code onComplete}: right after a {@code completed} or {@code failed} task; a failed task is data. A
+     *       subscriber that has been sent the terminal task always completes, never errors.
      *   <li>{@code onError}: a {@link TaskWatchException} carrying the last task seen when a fatal answer arrives
-     *       ({@code 401}, {@code 403}, {@code 404} after the not-found grace, …), the error budget is used up, or the
-     *       timeout passes ({@link TaskWatchTimeoutException}).
+     *       ({@code 401}, {@code 403}, {@code 404} after the not-found grace, …), the error budget is used up, or this
+     *       subscription's timeout passes ({@link TaskWatchTimeoutException}). Never an exception of another type.
      * </ul>
      *
      * <p>Transient failures are retried and never emitted. Subscribers of the same task on this watcher share one
-     * polling loop: a late subscriber first receives the latest transition. Cancelling the last subscriber stops the
-     * loop, disposing any pending timer or request.
+     * polling loop: a late subscriber first receives the latest transition, and each has its own timeout, counted
+     * from its own subscription. Each subscriber has its own queue, so one that requests slowly holds up no other.
+     * Cancelling the last subscriber stops the loop, disposing its pending timer or request.
      *
      * @throws IllegalArgumentException at call time, before any I/O, if an id is not 1–128 characters of
      *     {@code [A-Za-z0-9._~-]} or is {@code .} or {@code ..}
      */
     public Flux<Task> watch(String zoneId, String taskId) {
-        return shared(zoneId, taskId).map(WatchLoop.Emission::task);
+        return new WatchFlux(this, key(zoneId, taskId), false);
     }
 
     /**
@@ -80,7 +81,7 @@ public final class TaskWatcher {
      * @throws IllegalArgumentException at call time if an id is invalid, as for {@link #watch}
      */
     public Mono<Task> awaitTerminal(String zoneId, String taskId) {
-        return shared(zoneId, taskId).last().map(WatchLoop.Emission::task);
+        return watch(zoneId, taskId).last();
     }
 
     /**
@@ -90,45 +91,77 @@ public final class TaskWatcher {
      * @throws IllegalArgumentException at call time if an id is invalid, as for {@link #watch}
      */
     public Mono<Task> awaitCompleted(String zoneId, String taskId) {
-        return shared(zoneId, taskId)
-                .last()
-                .flatMap(last -> last.task().status() == TaskStatus.FAILED
-                        ? Mono.error(new TaskFailedException(last.task(), last.polls()))
-                        : Mono.just(last.task()));
+        return new WatchFlux(this, key(zoneId, taskId), true).last();
     }
 
     /** How many polling loops are running (tests). */
     int activeWatches() {
-        return active.size();
+        return loops.size();
     }
 
     @Override
     public String toString() {
-        return "TaskWatcher{client=" + client + ", options=" + options + ", activeWatches=" + active.size() + "}";
+        return "TaskWatcher{client=" + client + ", options=" + options + ", activeWatches=" + loops.size() + "}";
     }
 
-    private Flux<WatchLoop.Emission> shared(String zoneId, String taskId) {
-        Key key = new Key(
-                CatalogTasksClient.requireValidId(zoneId, "zoneId"),
-                CatalogTasksClient.requireValidId(taskId, "taskId"));
-        // Looked up per subscription: a loop that ended is gone from the map, so a new subscriber starts a new one.
-        return Flux.defer(() -> active.computeIfAbsent(key, Shared::new).flux);
+    CatalogTasksClient client() {
+        return client;
     }
 
-    private record Key(String zoneId, String taskId) {}
+    WatchOptions options() {
+        return options;
+    }
 
-    /** One task's polling loop, shared by its subscribers, in the registry while it runs. */
-    private final class Shared {
-        final Flux<WatchLoop.Emission> flux;
+    WatchMetrics metrics() {
+        return metrics;
+    }
 
-        Shared(Key key) {
-            // Leave the registry before the terminal signal reaches subscribers, so one that re-watches from its
-            // onComplete gets a fresh loop; remove(key, this) never removes a successor.
-            this.flux = WatchLoop.transitions(client, options, metrics, key.zoneId(), key.taskId())
-                    .doOnTerminate(() -> active.remove(key, this))
-                    .doOnCancel(() -> active.remove(key, this))
-                    .replay(1)
-                    .refCount();
+    /**
+     * Adds a subscriber to the task's open loop, or registers and starts a new loop. A loop found closed (its last
+     * subscriber just left, or it just ended) is dropped from the registry and the search starts over.
+     */
+    void join(Key key, WatchSubscription subscriber) {
+        for (; ; ) {
+            WatchLoop loop = loops.get(key);
+            if (loop == null) {
+                WatchLoop fresh = new WatchLoop(this, key);
+                loop = loops.putIfAbsent(key, fresh);
+                if (loop == null) {
+                    loop = fresh;
+                }
+            }
+            subscriber.bind(loop);
+            switch (loop.join(subscriber)) {
+                case FIRST -> {
+                    subscriber.armDeadline();
+                    loop.run();
+                    subscriber.drain();
+                    return;
+                }
+                case ADDED -> {
+                    subscriber.armDeadline();
+                    subscriber.drain();
+                    return;
+                }
+                case GONE -> {
+                    return;
+                }
+                case CLOSED -> loops.remove(key, loop);
+            }
         }
     }
+
+    /** Called by a loop as it closes, so that no closed loop stays registered. */
+    void unregister(Key key, WatchLoop loop) {
+        loops.remove(key, loop);
+    }
+
+    private static Key key(String zoneId, String taskId) {
+        return new Key(
+                CatalogTasksClient.requireValidId(zoneId, "zoneId"),
+                CatalogTasksClient.requireValidId(taskId, "taskId"));
+    }
+
+    /** Which task a loop polls. */
+    record Key(String zoneId, String taskId) {}
 }

@@ -1,298 +1,355 @@
 package dev.taskwatch.reactor;
 
-import dev.taskwatch.core.CatalogApiException;
-import dev.taskwatch.core.CatalogProtocolException;
-import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
-import dev.taskwatch.core.TaskwatchException;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Signal;
-import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * One polling loop: the state of one subscription to a task's transitions, and the decision taken after each
- * response. Each poll starts only after the previous response has been handled, so the fields are written by one
- * step at a time; the few the deadline timer also reads are volatile.
+ * The polling loop of one task on one {@link TaskWatcher}, shared by every subscriber watching it: it owns the
+ * subscribers, the pending timer or the request in flight, and the {@link Progress} of the task.
+ *
+ * <p>Everything that changes who is subscribed or whether the loop runs — a subscriber joining or leaving, an answer
+ * arriving, the loop ending — happens in one critical section, a lock on this object held for a few field writes. In
+ * it the loop also hands each subscriber what to deliver ({@link WatchSubscription#offer}, a queue append); the
+ * subscribers' callbacks run after the lock is released. Hence these invariants:
+ *
+ * <ul>
+ *   <li>at most one open loop per task and watcher: the registry holds a loop until it closes, and a new one is
+ *       registered only when none is;
+ *   <li>no loop without a subscriber: the last one to leave closes the loop and disposes its timer or request; a
+ *       closed loop never polls again;
+ *   <li>a subscriber joining while the loop closes finds it closed and starts (or joins) a new one.
+ * </ul>
  */
-final class WatchLoop {
+final class WatchLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskWatcher.class);
+    private static final WatchSubscription[] NONE = new WatchSubscription[0];
 
-    /** A transition, with the number of polls made when it was seen. */
-    record Emission(Task task, int polls) {}
+    /** What {@link #join} did. */
+    enum Joined {
+        /** The subscriber is in; it was the first, so the caller starts the loop. */
+        FIRST,
+        /** The subscriber is in. */
+        ADDED,
+        /** The loop had closed: find or start another. */
+        CLOSED,
+        /** The subscriber had left already (cancelled, timed out): nothing to do. */
+        GONE
+    }
+
+    private final TaskWatcher watcher;
+    private final TaskWatcher.Key key;
+    private final Scheduler scheduler;
+    private final Progress progress;
+
+    // Guarded by this.
+    private WatchSubscription[] subscribers = NONE;
+    private boolean started;
+    private boolean closed;
+    /** The timer of the next poll or the poll in flight, to dispose when the last subscriber leaves. */
+    private @Nullable Disposable pending;
+
+    WatchLoop(TaskWatcher watcher, TaskWatcher.Key key) {
+        this.watcher = watcher;
+        this.key = key;
+        this.scheduler = watcher.options().scheduler();
+        this.progress = new Progress(key.zoneId(), key.taskId(), watcher.options(), watcher.metrics());
+    }
 
     /**
-     * What one poll decided: maybe a transition to emit, then either the delay before the next poll, an error to end
-     * with, or neither (the task ended).
+     * Adds a subscriber and hands it the latest transition, if there was one, so that it is delivered before any
+     * later one.
      */
-    private record Step(
-            @Nullable Emission emission,
-            @Nullable Duration next,
-            @Nullable TaskWatchException end) {}
-
-    private final CatalogTasksClient client;
-    private final WatchOptions options;
-    private final WatchMetrics metrics;
-    private final String zoneId;
-    private final String taskId;
-    private final Scheduler scheduler;
-    private final long startNanos;
-
-    private volatile @Nullable Task lastSeen;
-    private volatile int polls;
-    private final Set<String> emittedStatuses = new HashSet<>();
-    private int rank = -1;
-    private int attempt;
-    private int consecutiveErrors;
-    private @Nullable TaskStatus lastEmitted;
-    private @Nullable String errorOutcome;
-    private volatile boolean deadlinePassed;
-
-    private WatchLoop(
-            CatalogTasksClient client, WatchOptions options, WatchMetrics metrics, String zoneId, String taskId) {
-        this.client = client;
-        this.options = options;
-        this.metrics = metrics;
-        this.zoneId = zoneId;
-        this.taskId = taskId;
-        this.scheduler = options.scheduler();
-        this.startNanos = scheduler.now(TimeUnit.NANOSECONDS);
-    }
-
-    /** The transitions of one task; each subscription runs its own loop, starting with a poll at subscription. */
-    static Flux<Emission> transitions(
-            CatalogTasksClient client, WatchOptions options, WatchMetrics metrics, String zoneId, String taskId) {
-        return Flux.defer(() -> new WatchLoop(client, options, metrics, zoneId, taskId).run());
-    }
-
-    private Flux<Emission> run() {
-        // expand: the next poll is scheduled only from the step that handled the previous response, so requests
-        // never overlap and cancelling disposes whichever is pending, the timer or the request.
-        Flux<Emission> emissions = poll().expand(step -> {
-                    if (step.end() != null) {
-                        return Mono.error(step.end());
-                    }
-                    Duration next = step.next();
-                    return next == null
-                            ? Mono.empty()
-                            : Mono.delay(next, scheduler).then(poll());
-                })
-                .mapNotNull(Step::emission);
-        Duration timeout = options.timeout();
-        if (timeout != null) {
-            // A deadline for the whole loop, in-flight requests included. takeUntilOther cancels the loop only when
-            // the other publisher emits (an error from it would leave the request running), hence the flag.
-            emissions = emissions
-                    .takeUntilOther(Mono.delay(timeout, scheduler).doOnNext(tick -> deadlinePassed = true))
-                    .concatWith(Mono.defer(
-                            () -> deadlinePassed ? Mono.error(timedOut(timeout, null, null)) : Mono.empty()));
+    synchronized Joined join(WatchSubscription subscriber) {
+        if (closed) {
+            return Joined.CLOSED;
         }
-        return emissions
-                .onErrorMap(e -> !(e instanceof TaskWatchException), this::fatal)
-                .doOnError(e -> errorOutcome = e instanceof TaskWatchTimeoutException ? "timeout" : "error")
-                .doFinally(this::finished);
-    }
-
-    private Mono<Step> poll() {
-        return Mono.defer(() -> {
-                    int n = ++polls;
-                    metrics.poll();
-                    String requestId = options.clientRequestIds().get();
-                    log.debug("poll #{} of task {} in zone {} (X-Client-Request-ID {})", n, taskId, zoneId, requestId);
-                    return client.exchange(zoneId, taskId, requestId);
-                })
-                .materialize()
-                .map(this::decide);
-    }
-
-    private Step decide(Signal<TaskResponse> signal) {
-        TaskResponse response = signal.get();
-        if (response != null) {
-            return onResponse(response);
+        if (!subscriber.isActive()) {
+            if (subscribers.length == 0) {
+                close(); // registered for this subscriber only, never started
+            }
+            return Joined.GONE;
         }
-        Throwable error = signal.getThrowable();
-        return onFailure(
-                error != null
-                        ? error
-                        : new CatalogTransportException(
-                                "GET /zones/" + zoneId + "/catalog_tasks/" + taskId + " ended without a response",
-                                null,
-                                true));
+        WatchSubscription[] now = new WatchSubscription[subscribers.length + 1];
+        System.arraycopy(subscribers, 0, now, 0, subscribers.length);
+        now[subscribers.length] = subscriber;
+        subscribers = now;
+        Task latest = progress.latest();
+        if (latest != null) {
+            subscriber.offer(latest);
+        }
+        if (started) {
+            return Joined.ADDED;
+        }
+        started = true;
+        return Joined.FIRST;
     }
 
-    private Step onResponse(TaskResponse response) {
-        consecutiveErrors = 0;
-        Task task = response.task();
-        TaskStatus status = task.status();
-        if (status.rank() < rank) {
-            // A replica behind the one that answered before: never move backwards.
+    /** Removes a subscriber that cancelled or timed out; the last one to leave stops the loop. */
+    void leave(WatchSubscription subscriber, String outcome) {
+        Disposable stop;
+        synchronized (this) {
+            int i = indexOf(subscriber);
+            if (closed || i < 0) {
+                return;
+            }
+            if (subscribers.length > 1) {
+                WatchSubscription[] now = new WatchSubscription[subscribers.length - 1];
+                System.arraycopy(subscribers, 0, now, 0, i);
+                System.arraycopy(subscribers, i + 1, now, i, now.length - i);
+                subscribers = now;
+                return;
+            }
+            subscribers = NONE;
+            stop = pending;
+            pending = null;
+            close();
+        }
+        if (stop != null) {
+            stop.dispose();
+        }
+        finished(outcome);
+    }
+
+    /** The exception for a subscriber whose deadline passed: the last task seen, its elapsed time, the polls. */
+    synchronized TaskWatchTimeoutException timedOut(
+            Duration timeout, long elapsedNanos, @Nullable Duration hint, @Nullable Throwable cause) {
+        return progress.timedOut(timeout, Duration.ofNanos(elapsedNanos), hint, cause);
+    }
+
+    /** Sends the next poll; the loop's timer runs this. */
+    @Override
+    public void run() {
+        Poll poll = new Poll(this);
+        int n;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            pending = poll;
+            n = progress.pollSent(scheduler.now(TimeUnit.NANOSECONDS));
+        }
+        watcher.metrics().poll();
+        Mono<TaskResponse> exchange;
+        try {
+            String requestId = watcher.options().clientRequestIds().get();
             if (log.isDebugEnabled()) {
                 log.debug(
-                        "poll #{} of task {}: stale {} after {}, dropped",
-                        polls,
-                        taskId,
-                        shown(task.statusValue()),
-                        lastEmitted);
+                        "poll #{} of task {} in zone {} (X-Client-Request-ID {})",
+                        n,
+                        key.taskId(),
+                        key.zoneId(),
+                        requestId);
             }
-            return schedule(null, response.retryAfter(), null);
+            exchange = watcher.client().exchange(key.zoneId(), key.taskId(), requestId);
+        } catch (RuntimeException e) {
+            answered(poll, null, e);
+            return;
         }
-        Task previous = lastSeen;
-        // A 303 carries only id, status and install id; keep what was seen before.
-        Task merged = status == TaskStatus.COMPLETED && previous != null ? task.mergedOver(previous) : task;
-        lastSeen = merged;
-        if (!emittedStatuses.add(task.statusValue())) {
-            if (log.isDebugEnabled()) {
-                log.debug("poll #{} of task {}: still {}", polls, taskId, shown(task.statusValue()));
+        exchange.subscribe(poll);
+    }
+
+    /** Decides what an answer (or a failure) means and hands the outcome to every subscriber. */
+    private void answered(Poll poll, @Nullable TaskResponse response, @Nullable Throwable failure) {
+        WatchSubscription[] deliver;
+        String outcome = null;
+        synchronized (this) {
+            if (closed || pending != poll) {
+                return; // answered after the loop stopped, or after the poll was replaced: not ours to act on
             }
-            return schedule(null, response.retryAfter(), null);
-        }
-        rank = status.rank();
-        lastEmitted = status;
-        attempt = 0; // a task that just moved is worth looking at again soon
-        metrics.transition(status);
-        if (log.isDebugEnabled()) {
-            // The status is the server's text: shown() keeps a CR/LF or a bidi override in it from forging lines.
-            log.debug("poll #{} of task {}: now {}", polls, taskId, shown(task.statusValue()));
-        }
-        Emission emission = new Emission(merged, polls);
-        if (status.isTerminal()) {
-            return new Step(emission, null, null);
-        }
-        return schedule(emission, response.retryAfter(), null);
-    }
-
-    private Step onFailure(Throwable error) {
-        if (error instanceof CatalogApiException api && api.httpStatus() == 404) {
-            if (elapsed().compareTo(options.notFoundGrace()) < 0) {
-                // Keycard caches misses for a while after creation; the grace, not the error budget, bounds this.
-                metrics.retry("404");
-                log.debug("poll #{} of task {}: not found yet, within the grace", polls, taskId);
-                return schedule(null, api.retryAfter(), api);
+            pending = null;
+            long now = scheduler.now(TimeUnit.NANOSECONDS);
+            Progress.Step step = response != null
+                    ? progress.onResponse(response)
+                    : progress.onFailure(failureOrMissing(failure), now);
+            deliver = subscribers;
+            Task emission = step.emission();
+            TaskWatchException fatal = step.fatal();
+            if (step.terminal() && emission != null) {
+                for (WatchSubscription s : deliver) {
+                    s.finish(emission, progress.polls());
+                }
+                outcome = emission.status() == TaskStatus.FAILED ? "failed" : "completed";
+            } else if (fatal != null) {
+                for (WatchSubscription s : deliver) {
+                    s.fail(fatal);
+                }
+                outcome = "error";
+            } else {
+                if (emission != null) {
+                    for (WatchSubscription s : deliver) {
+                        s.offer(emission);
+                    }
+                }
+                outcome = waitForNextPoll(step, now);
             }
-            return end(fatal(error));
-        }
-        if (error instanceof TaskwatchException failure && failure.isTransient()) {
-            if (++consecutiveErrors > options.maxConsecutiveErrors()) {
-                return end(fatal(error));
+            if (outcome != null) {
+                subscribers = NONE;
+                close();
             }
-            metrics.retry(reason(failure));
-            log.debug(
-                    "poll #{} of task {} failed ({} of {} tolerated in a row), will retry: {}",
-                    polls,
-                    taskId,
-                    consecutiveErrors,
-                    options.maxConsecutiveErrors(),
-                    failure.getMessage());
-            return schedule(null, failure instanceof CatalogApiException api ? api.retryAfter() : null, failure);
         }
-        return end(fatal(error));
-    }
-
-    /** The step that waits for the computed delay, or for the server's hint if it gave one. */
-    private Step schedule(@Nullable Emission emission, @Nullable Duration hint, @Nullable Throwable cause) {
-        Duration computed = backoff(attempt++);
-        if (hint == null) {
-            return new Step(emission, computed, null);
+        for (WatchSubscription s : deliver) {
+            s.drain();
         }
-        Duration timeout = options.timeout();
-        if (timeout != null && elapsed().plus(hint).compareTo(timeout) > 0) {
-            // Waiting would only end in the timeout; say so now.
-            return new Step(emission, null, timedOut(timeout, hint, cause));
+        if (outcome != null) {
+            finished(outcome);
         }
-        log.debug("task {}: server asked to wait {}", taskId, hint);
-        return new Step(emission, hint, null);
-    }
-
-    /** min(maxDelay, initialDelay × multiplier^n), spread by ±jitter but never above maxDelay. */
-    private Duration backoff(int n) {
-        double max = nanos(options.maxDelay());
-        double delay = Math.min(max, nanos(options.initialDelay()) * Math.pow(options.multiplier(), n));
-        double jitter = options.jitter();
-        if (jitter > 0) {
-            double spread = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-            delay = Math.min(max, delay * spread);
-        }
-        return Duration.ofNanos((long) delay);
-    }
-
-    private static double nanos(Duration d) {
-        return d.getSeconds() * 1e9 + d.getNano();
-    }
-
-    private Step end(TaskWatchException error) {
-        return new Step(null, null, error);
-    }
-
-    private Duration elapsed() {
-        return Duration.ofNanos(scheduler.now(TimeUnit.NANOSECONDS) - startNanos);
-    }
-
-    private TaskWatchException fatal(Throwable cause) {
-        Task last = lastSeen;
-        String message = "watch of task " + taskId + " in zone " + zoneId + " ended after " + polls
-                + (polls == 1 ? " poll" : " polls") + " (last status "
-                + (last == null ? "unknown" : shown(last.statusValue())) + "): " + cause.getMessage();
-        return new TaskWatchException(message, cause, last, polls);
-    }
-
-    private TaskWatchTimeoutException timedOut(Duration timeout, @Nullable Duration hint, @Nullable Throwable cause) {
-        Task last = lastSeen;
-        Duration elapsed = elapsed();
-        String message = "watch of task " + taskId + " in zone " + zoneId + " timed out after " + elapsed + " ("
-                + "timeout " + timeout + ", " + polls + (polls == 1 ? " poll" : " polls") + ", last status "
-                + (last == null ? "unknown" : shown(last.statusValue())) + ")"
-                + (hint == null ? "" : ": the server asked to wait " + hint + ", past the deadline");
-        return new TaskWatchTimeoutException(message, timeout, elapsed, last, polls, cause);
     }
 
     /**
-     * A server- or caller-supplied value made safe for a message or a log line: control, format (bidi overrides,
-     * zero-width), line and paragraph separator characters and lone surrogates become {@code ?}, so a status such as
-     * {@code "running\r\n[main] INFO forged"} cannot forge or hide log lines.
+     * Schedules the next poll, first ending the subscribers whose deadline comes before a server-hinted wait ends.
+     * Returns why the loop ends, or null when it goes on.
      */
-    static String shown(String value) {
-        String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
-        return UNSAFE.matcher(cut).replaceAll("?");
+    private @Nullable String waitForNextPoll(Progress.Step step, long now) {
+        Duration hint = step.hint();
+        if (hint != null) {
+            WatchSubscription[] keep = subscribers;
+            for (WatchSubscription s : subscribers) {
+                if (s.endsBefore(now, step.delayNanos())) {
+                    s.timeOut(progress, now, hint, step.cause());
+                    keep = without(keep, s);
+                }
+            }
+            subscribers = keep;
+            if (keep.length == 0) {
+                return "timeout";
+            }
+        }
+        try {
+            // At least a nanosecond: a zero delay may run inline on a virtual clock, inside this critical section.
+            pending = scheduler.schedule(this, Math.max(1, step.delayNanos()), TimeUnit.NANOSECONDS);
+            return null;
+        } catch (RejectedExecutionException e) {
+            // The scheduler was disposed (an application shutting down): end with our error, not the scheduler's.
+            TaskWatchException fatal = progress.fatal(e);
+            for (WatchSubscription s : subscribers) {
+                s.fail(fatal);
+            }
+            return "error";
+        }
     }
 
-    private static final Pattern UNSAFE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]");
-
-    private static String reason(TaskwatchException failure) {
-        if (failure instanceof CatalogApiException api) {
-            return String.valueOf(api.httpStatus());
-        }
-        if (failure instanceof CatalogProtocolException) {
-            return "protocol";
-        }
-        return failure instanceof CatalogTransportException ? "transport" : "other";
+    /** Leaves the registry, so that a subscriber re-watching from its onComplete gets a fresh loop. */
+    private void close() {
+        closed = true;
+        watcher.unregister(key, this);
     }
 
-    private void finished(SignalType signal) {
-        String outcome;
-        if (signal == SignalType.ON_COMPLETE) {
-            outcome = lastEmitted == TaskStatus.FAILED ? "failed" : "completed";
-        } else if (signal == SignalType.ON_ERROR) {
-            outcome = errorOutcome != null ? errorOutcome : "error";
-        } else {
-            outcome = "cancelled";
+    private void finished(String outcome) {
+        Duration elapsed;
+        int polls;
+        synchronized (this) {
+            elapsed = Duration.ofNanos(
+                    progress.polls() == 0 ? 0 : progress.sinceFirstPoll(scheduler.now(TimeUnit.NANOSECONDS)));
+            polls = progress.polls();
         }
-        Duration elapsed = elapsed();
-        metrics.finished(outcome, elapsed);
-        log.debug(
-                "watch of task {} in zone {} ended: {} after {} polls in {}", taskId, zoneId, outcome, polls, elapsed);
+        watcher.metrics().finished(outcome, elapsed);
+        if (log.isDebugEnabled()) {
+            log.debug(
+                    "watch of task {} in zone {} ended: {} after {} polls in {}",
+                    key.taskId(),
+                    key.zoneId(),
+                    outcome,
+                    polls,
+                    elapsed);
+        }
+    }
+
+    private Throwable failureOrMissing(@Nullable Throwable failure) {
+        return failure != null
+                ? failure
+                : new CatalogTransportException(
+                        "GET /zones/" + key.zoneId() + "/catalog_tasks/" + key.taskId() + " ended without a response",
+                        null,
+                        true);
+    }
+
+    private int indexOf(WatchSubscription subscriber) {
+        for (int i = 0; i < subscribers.length; i++) {
+            if (subscribers[i] == subscriber) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static WatchSubscription[] without(WatchSubscription[] from, WatchSubscription gone) {
+        WatchSubscription[] out = new WatchSubscription[from.length - 1];
+        int j = 0;
+        for (WatchSubscription s : from) {
+            if (s != gone) {
+                out[j++] = s;
+            }
+        }
+        return out;
+    }
+
+    /** One request: receives its answer and can abort it. */
+    static final class Poll implements CoreSubscriber<TaskResponse>, Disposable {
+
+        private static final AtomicReferenceFieldUpdater<Poll, Subscription> S =
+                AtomicReferenceFieldUpdater.newUpdater(Poll.class, Subscription.class, "s");
+
+        private final WatchLoop loop;
+        private volatile @Nullable Subscription s;
+        private boolean answered;
+
+        Poll(WatchLoop loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public void onSubscribe(Subscription subscription) {
+            if (Operators.setOnce(S, this, subscription)) {
+                subscription.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(TaskResponse response) {
+            answered = true;
+            loop.answered(this, response, null);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (!answered) {
+                answered = true;
+                loop.answered(this, null, error);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (!answered) {
+                answered = true;
+                loop.answered(this, null, null);
+            }
+        }
+
+        @Override
+        public void dispose() {
+            Operators.terminate(S, this);
+        }
+
+        @Override
+        public boolean isDisposed() {
+            return s == Operators.cancelledSubscription();
+        }
     }
 }

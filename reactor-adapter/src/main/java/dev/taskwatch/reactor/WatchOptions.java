@@ -24,11 +24,18 @@ import reactor.core.scheduler.Schedulers;
  * TaskWatcher watcher = TaskWatcher.create(client, options);
  * }</pre>
  *
- * <p>The delay before poll {@code n + 1} (counting from 0 after the latest transition) is
+ * <p>The delay before poll {@code n + 2} (counting the polls of the watch from 0) is
  * {@code min(maxDelay, initialDelay × multiplier^n)}, spread at random by {@code ±jitter} of itself but never above
- * {@code maxDelay}. A server hint ({@code Retry-After}, {@code retry-after-ms}) replaces it.
+ * {@code maxDelay}. It keeps growing across transitions: a task that just started running is not about to finish. A
+ * server hint ({@code Retry-After}, {@code retry-after-ms}) replaces it, above {@code maxDelay} too, but never below
+ * {@code initialDelay}.
+ *
+ * <p>Every duration must fit in a {@code long} of nanoseconds (about 292 years), so that deadline arithmetic cannot
+ * overflow.
  */
 public final class WatchOptions {
+
+    private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
     private static final WatchOptions DEFAULTS = new WatchOptions(
             Duration.ofSeconds(1),
@@ -84,9 +91,10 @@ public final class WatchOptions {
     }
 
     /**
-     * The delay after the first poll and after each transition. Defaults to 1 second.
+     * The delay after the first poll, the first step of the backoff, and the shortest wait a server hint can ask
+     * for. Defaults to 1 second.
      *
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds
      */
     public WatchOptions initialDelay(Duration initialDelay) {
         return new WatchOptions(
@@ -106,7 +114,7 @@ public final class WatchOptions {
      * The longest computed delay between polls; it caps {@link #initialDelay(Duration)} too. Server hints may exceed
      * it. Defaults to 10 seconds.
      *
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds
      */
     public WatchOptions maxDelay(Duration maxDelay) {
         return new WatchOptions(
@@ -168,10 +176,13 @@ public final class WatchOptions {
     }
 
     /**
-     * How long a watch may run, from subscription, before it ends with {@link TaskWatchTimeoutException}. Defaults to
-     * none (watch until the task ends).
+     * How long a watch may run, from its own subscription, before it ends with {@link TaskWatchTimeoutException}.
+     * Each subscriber has its own deadline, also when several share one polling loop. A subscriber that has been sent
+     * the terminal task completes, even if its deadline passes while it handles that task. Defaults to none (watch
+     * until the task ends).
      *
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds (use no timeout
+     *     rather than {@code ChronoUnit.FOREVER})
      */
     public WatchOptions timeout(Duration timeout) {
         return new WatchOptions(
@@ -188,17 +199,20 @@ public final class WatchOptions {
     }
 
     /**
-     * How long after subscription a {@code 404} is taken for "not visible yet" and retried; after it a {@code 404}
-     * ends the watch. 404s within the grace do not count towards {@link #maxConsecutiveErrors(int)}. Defaults to 30
-     * seconds (Keycard's own tooling waits as long).
+     * How long after the polling loop's first request a {@code 404} is taken for "not visible yet" and retried; after
+     * it a {@code 404} ends the watch. It counts from the loop's first poll, not from each subscription: visibility is
+     * the task's, and a late subscriber of a loop that has seen 404s for a minute learns nothing new by waiting
+     * another 30 seconds. 404s within the grace do not count towards {@link #maxConsecutiveErrors(int)}. Defaults to
+     * 30 seconds (Keycard's own tooling waits as long).
      *
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if negative, or too long for a {@code long} of nanoseconds
      */
     public WatchOptions notFoundGrace(Duration notFoundGrace) {
         Objects.requireNonNull(notFoundGrace, "notFoundGrace");
         if (notFoundGrace.isNegative()) {
             throw new IllegalArgumentException("notFoundGrace must not be negative, got " + notFoundGrace);
         }
+        requireNanos(notFoundGrace, "notFoundGrace");
         return new WatchOptions(
                 initialDelay,
                 maxDelay,
@@ -291,7 +305,7 @@ public final class WatchOptions {
                 Objects.requireNonNull(meterRegistry, "meterRegistry"));
     }
 
-    /** The delay after the first poll and after each transition. */
+    /** The delay after the first poll, and the shortest wait a server hint can ask for. */
     public Duration initialDelay() {
         return initialDelay;
     }
@@ -316,7 +330,7 @@ public final class WatchOptions {
         return timeout;
     }
 
-    /** How long after subscription a {@code 404} is retried. */
+    /** How long after the polling loop's first request a {@code 404} is retried. */
     public Duration notFoundGrace() {
         return notFoundGrace;
     }
@@ -366,7 +380,26 @@ public final class WatchOptions {
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
         }
+        return requireNanos(value, name);
+    }
+
+    private static Duration requireNanos(Duration value, String name) {
+        if (value.compareTo(MAX_NANOS) > 0) {
+            throw new IllegalArgumentException(
+                    name + " must be at most " + MAX_NANOS + " (a long of nanoseconds), got " + value);
+        }
         return value;
+    }
+
+    /**
+     * {@code d} in nanoseconds, within {@code [0, Long.MAX_VALUE]}: options are validated to fit, a server hint that
+     * does not is saturated.
+     */
+    static long nanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        return d.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : d.toNanos();
     }
 
     /**

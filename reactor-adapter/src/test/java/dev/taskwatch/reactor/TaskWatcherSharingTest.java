@@ -36,10 +36,10 @@ class TaskWatcherSharingTest {
                 .expectNextCount(50)
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNextCount(50)
-                .thenAwait(Duration.ofSeconds(1))
+                .thenAwait(Duration.ofSeconds(2))
                 .expectNextCount(50)
                 .verifyComplete();
-        assertThat(client.callSeconds()).containsExactly(0L, 1L, 2L);
+        assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L);
         assertThat(watcher.activeWatches()).isZero();
     }
 
@@ -55,7 +55,7 @@ class TaskWatcherSharingTest {
         time.advanceTimeBy(Duration.ofSeconds(1));
         watcher.watch(ZONE, TASK).subscribe(late::add);
         assertThat(late).containsExactly(task("running"));
-        time.advanceTimeBy(Duration.ofSeconds(1));
+        time.advanceTimeBy(Duration.ofSeconds(2));
 
         assertThat(early).extracting(Task::statusValue).containsExactly("pending", "running", "completed");
         assertThat(late).extracting(Task::statusValue).containsExactly("running", "completed");

@@ -202,7 +202,7 @@ class TaskWatcherTest {
     }
 
     @Test
-    void delayResetsToInitialDelayAfterATransition() {
+    void delayKeepsGrowingAcrossATransition() {
         ScriptedClient client =
                 new ScriptedClient(response("pending"), response("pending"), response("pending"), response("running"));
 
@@ -210,11 +210,11 @@ class TaskWatcherTest {
                 .expectNext(status("pending"))
                 .thenAwait(Duration.ofSeconds(7))
                 .expectNext(status("running"))
-                .expectNoEvent(Duration.ofSeconds(7))
+                .expectNoEvent(Duration.ofSeconds(28))
                 .thenCancel()
                 .verify();
-        // running seen at 7 s: the next delays start over at 1 s
-        assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L, 8L, 10L, 14L);
+        // running seen at 7 s: the delays go on 8, 10, 10 s instead of starting over at 1 s
+        assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L, 15L, 25L, 35L);
     }
 
     @Test
@@ -456,10 +456,11 @@ class TaskWatcherTest {
                 .expectSubscription()
                 .expectNoEvent(Duration.ofSeconds(25))
                 .expectNext(status("pending"))
+                .expectNoEvent(Duration.ofSeconds(9))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNext(status("completed"))
                 .verifyComplete();
-        assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L, 15L, 25L, 26L);
+        assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L, 15L, 25L, 35L);
     }
 
     @Test
@@ -542,11 +543,11 @@ class TaskWatcherTest {
                     assertThat(timeout.lastTask()).isEqualTo(status("running"));
                     assertThat(timeout.elapsed()).isEqualTo(Duration.ofSeconds(10));
                     assertThat(timeout.timeout()).isEqualTo(Duration.ofSeconds(10));
-                    assertThat(timeout.polls()).isEqualTo(5); // 0, 1, 2, 4, 8 s
+                    assertThat(timeout.polls()).isEqualTo(4); // 0, 1, 3, 7 s; the next would be at 15 s
                     assertThat(timeout.isTransient()).isTrue();
                 })
                 .verify();
-        assertThat(client.callSeconds()).containsExactly(0L, 1L, 2L, 4L, 8L);
+        assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L);
     }
 
     @Test

@@ -1,0 +1,270 @@
+package dev.taskwatch.reactor;
+
+import dev.taskwatch.core.CatalogApiException;
+import dev.taskwatch.core.CatalogProtocolException;
+import dev.taskwatch.core.CatalogTransportException;
+import dev.taskwatch.core.Task;
+import dev.taskwatch.core.TaskResponse;
+import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.TaskwatchException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one task's answers so far mean, and what to do after each one: the decision half of a {@link WatchLoop},
+ * without threads or timers. Not thread-safe: its loop calls it under its lock, one answer at a time.
+ *
+ * <p>The rules (DESIGN §4.2–4.7): a status is emitted when it is new and not backwards; a terminal one ends the loop;
+ * the next poll waits {@code min(maxDelay, initialDelay × multiplier^n)} spread by jitter, where {@code n} counts
+ * every poll of the loop (no reset on a transition); a server hint replaces that delay but never goes below
+ * {@code initialDelay}; transient failures are retried up to the error budget, a 404 for the not-found grace.
+ */
+final class Progress {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskWatcher.class);
+
+    /**
+     * What one answer decided. Either {@code terminal} (the loop emits {@code emission} and ends), or {@code fatal}
+     * (the loop ends with it), or the next poll is due after {@code delayNanos}; {@code hinted} says the server asked
+     * for that delay, so a subscriber whose deadline comes first ends now.
+     *
+     * @param emission a transition to emit, if any
+     * @param terminal whether {@code emission} ends the task
+     * @param fatal the error that ends the loop, if any
+     * @param delayNanos the wait before the next poll, when the loop goes on
+     * @param hint the server's hint that set {@code delayNanos}, if one did
+     * @param cause the transient failure being retried, if this answer was one
+     */
+    record Step(
+            @Nullable Task emission,
+            boolean terminal,
+            @Nullable TaskWatchException fatal,
+            long delayNanos,
+            @Nullable Duration hint,
+            @Nullable Throwable cause) {}
+
+    private final String zoneId;
+    private final String taskId;
+    private final WatchOptions options;
+    private final WatchMetrics metrics;
+
+    /** The newest answer that was not stale, completed by earlier ones when it was a 303; null before the first. */
+    private @Nullable Task lastSeen;
+    /**
+     * The task a late subscriber first receives. Usually {@link #lastSeen} itself: a later answer with the status
+     * last emitted replaces it, so one Task is held, not two.
+     */
+    private @Nullable Task latest;
+    /** The rank of the last emitted status, -1 before the first. */
+    private int rank = -1;
+    /** Raw values emitted at rank 1 before {@link #latest}'s, when there were several (unknown statuses). */
+    private @Nullable List<String> earlierAtRankOne;
+
+    private int polls;
+    private int attempt;
+    private int consecutiveErrors;
+    private long firstPollNanos;
+
+    Progress(String zoneId, String taskId, WatchOptions options, WatchMetrics metrics) {
+        this.zoneId = zoneId;
+        this.taskId = taskId;
+        this.options = options;
+        this.metrics = metrics;
+    }
+
+    /** Counts a poll about to be sent and returns its number, from 1. */
+    int pollSent(long nowNanos) {
+        if (polls == 0) {
+            firstPollNanos = nowNanos;
+        }
+        return ++polls;
+    }
+
+    int polls() {
+        return polls;
+    }
+
+    @Nullable
+    Task lastSeen() {
+        return lastSeen;
+    }
+
+    /** What a subscriber joining now receives first, or null if nothing was emitted yet. */
+    @Nullable
+    Task latest() {
+        return latest;
+    }
+
+    /** Nanoseconds since the loop's first poll. */
+    long sinceFirstPoll(long nowNanos) {
+        return nowNanos - firstPollNanos;
+    }
+
+    Step onResponse(TaskResponse response) {
+        consecutiveErrors = 0;
+        Task task = response.task();
+        TaskStatus status = task.status();
+        if (status.rank() < rank) {
+            // A replica behind the one that answered before: never move backwards.
+            if (log.isDebugEnabled()) {
+                log.debug(
+                        "poll #{} of task {}: stale {} after {}, dropped",
+                        polls,
+                        taskId,
+                        shown(task.statusValue()),
+                        latest == null ? "nothing" : shown(latest.statusValue()));
+            }
+            return next(null, response.retryAfter(), null);
+        }
+        // A 303 carries only id, status and install id; keep what was seen before.
+        Task seen = status == TaskStatus.COMPLETED && lastSeen != null ? task.mergedOver(lastSeen) : task;
+        lastSeen = seen;
+        if (!isNew(seen, status.rank())) {
+            if (latest != null && latest.statusValue().equals(seen.statusValue())) {
+                latest = seen;
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("poll #{} of task {}: still {}", polls, taskId, shown(seen.statusValue()));
+            }
+            return next(null, response.retryAfter(), null);
+        }
+        if (status.rank() == rank && latest != null) {
+            if (earlierAtRankOne == null) {
+                earlierAtRankOne = new ArrayList<>(2);
+            }
+            earlierAtRankOne.add(latest.statusValue());
+        }
+        rank = status.rank();
+        latest = seen;
+        metrics.transition(status);
+        if (log.isDebugEnabled()) {
+            // The status is the server's text: shown() keeps a CR/LF or a bidi override in it from forging lines.
+            log.debug("poll #{} of task {}: now {}", polls, taskId, shown(seen.statusValue()));
+        }
+        if (status.isTerminal()) {
+            return new Step(seen, true, null, 0, null, null);
+        }
+        return next(seen, response.retryAfter(), null);
+    }
+
+    Step onFailure(Throwable error, long nowNanos) {
+        if (error instanceof CatalogApiException api && api.httpStatus() == 404) {
+            if (sinceFirstPoll(nowNanos) < WatchOptions.nanos(options.notFoundGrace())) {
+                // Keycard caches misses for a while after creation; the grace, not the error budget, bounds this.
+                metrics.retry("404");
+                log.debug("poll #{} of task {}: not found yet, within the grace", polls, taskId);
+                return next(null, api.retryAfter(), api);
+            }
+            return end(error);
+        }
+        if (error instanceof TaskwatchException failure && failure.isTransient()) {
+            if (++consecutiveErrors > options.maxConsecutiveErrors()) {
+                return end(error);
+            }
+            metrics.retry(reason(failure));
+            if (log.isDebugEnabled()) {
+                log.debug(
+                        "poll #{} of task {} failed ({} of {} tolerated in a row), will retry: {}",
+                        polls,
+                        taskId,
+                        consecutiveErrors,
+                        options.maxConsecutiveErrors(),
+                        failure.getMessage());
+            }
+            return next(null, failure instanceof CatalogApiException api ? api.retryAfter() : null, failure);
+        }
+        return end(error);
+    }
+
+    /** Whether a status of this rank, not stale, has not been emitted yet. */
+    private boolean isNew(Task seen, int statusRank) {
+        if (statusRank > rank || latest == null) {
+            return true;
+        }
+        String value = seen.statusValue();
+        if (value.equals(latest.statusValue()) || statusRank != 1) {
+            return false; // rank 0 holds only pending; a terminal rank ends the loop before it can repeat
+        }
+        return earlierAtRankOne == null || !earlierAtRankOne.contains(value);
+    }
+
+    /** The step that waits for the computed delay, or for the server's hint if it gave one. */
+    private Step next(@Nullable Task emission, @Nullable Duration hint, @Nullable Throwable cause) {
+        long computed = backoff(attempt++);
+        if (hint == null) {
+            return new Step(emission, false, null, computed, null, cause);
+        }
+        // Never below initialDelay: a zero, negative or past hint must not turn the loop into a tight one.
+        long delay = Math.max(WatchOptions.nanos(hint), WatchOptions.nanos(options.initialDelay()));
+        if (log.isDebugEnabled()) {
+            log.debug("task {}: server asked to wait {}", taskId, hint);
+        }
+        return new Step(emission, false, null, delay, hint, cause);
+    }
+
+    /** min(maxDelay, initialDelay × multiplier^n), spread by ±jitter but never above maxDelay. */
+    private long backoff(int n) {
+        double max = WatchOptions.nanos(options.maxDelay());
+        double delay = Math.min(max, WatchOptions.nanos(options.initialDelay()) * Math.pow(options.multiplier(), n));
+        double jitter = options.jitter();
+        if (jitter > 0) {
+            double spread = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+            delay = Math.min(max, delay * spread);
+        }
+        return (long) delay;
+    }
+
+    private Step end(Throwable cause) {
+        return new Step(null, false, fatal(cause), 0, null, null);
+    }
+
+    TaskWatchException fatal(Throwable cause) {
+        String message = "watch of task " + taskId + " in zone " + zoneId + " ended after " + pollCount() + " ("
+                + lastStatus() + "): " + cause.getMessage();
+        return new TaskWatchException(message, cause, lastSeen, polls);
+    }
+
+    TaskWatchTimeoutException timedOut(
+            Duration timeout, Duration elapsed, @Nullable Duration hint, @Nullable Throwable cause) {
+        String message = "watch of task " + taskId + " in zone " + zoneId + " timed out after " + elapsed
+                + " (timeout " + timeout + ", " + pollCount() + ", " + lastStatus() + ")"
+                + (hint == null ? "" : ": the server asked to wait " + hint + ", past the deadline");
+        return new TaskWatchTimeoutException(message, timeout, elapsed, lastSeen, polls, cause);
+    }
+
+    private String pollCount() {
+        return polls + (polls == 1 ? " poll" : " polls");
+    }
+
+    private String lastStatus() {
+        return "last status " + (lastSeen == null ? "unknown" : shown(lastSeen.statusValue()));
+    }
+
+    /**
+     * A server- or caller-supplied value made safe for a message or a log line: control, format (bidi overrides,
+     * zero-width), line and paragraph separator characters and lone surrogates become {@code ?}, so a status such as
+     * {@code "running\r\n[main] INFO forged"} cannot forge or hide log lines.
+     */
+    static String shown(String value) {
+        String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
+        return UNSAFE.matcher(cut).replaceAll("?");
+    }
+
+    private static final Pattern UNSAFE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]");
+
+    private static String reason(TaskwatchException failure) {
+        if (failure instanceof CatalogApiException api) {
+            return String.valueOf(api.httpStatus());
+        }
+        if (failure instanceof CatalogProtocolException) {
+            return "protocol";
+        }
+        return failure instanceof CatalogTransportException ? "transport" : "other";
+    }
+}
