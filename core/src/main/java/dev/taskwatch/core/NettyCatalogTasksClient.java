@@ -249,10 +249,10 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                     .flatMap(bytes -> Mono.error(apiError(status, headers, bytes, hint)));
         }
 
-        private Task decode(byte[] bytes) {
+        private Task decode(BodyBuffer body) {
             Task task;
             try {
-                task = TaskCodec.decodeTask(bytes);
+                task = TaskCodec.decodeTask(body.array(), 0, body.size());
             } catch (TaskCodec.MalformedException e) {
                 throw new CatalogProtocolException(request + " → 200 with an invalid Task: " + e.getMessage(), e, true);
             }
@@ -263,8 +263,9 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             return task;
         }
 
-        private CatalogApiException apiError(int status, HttpHeaders headers, byte[] bytes, @Nullable Duration hint) {
-            Warning body = TaskCodec.decodeErrorLeniently(bytes);
+        private CatalogApiException apiError(
+                int status, HttpHeaders headers, BodyBuffer bytes, @Nullable Duration hint) {
+            Warning body = TaskCodec.decodeErrorLeniently(bytes.array(), 0, bytes.size());
             String requestId =
                     body != null && body.requestId() != null ? body.requestId() : headers.get("X-Request-ID");
             return new CatalogApiException(
