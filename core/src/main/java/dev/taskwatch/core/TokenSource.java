@@ -127,8 +127,9 @@ final class TokenSource {
                     request + " → 200 with token_type " + HeaderValues.quote(type) + ", expected Bearer", null, false);
         }
         Duration lifetime = DEFAULT_LIFETIME;
-        if (fields.expiresIn() != null) {
-            lifetime = Duration.ofSeconds(fields.expiresIn()
+        BigDecimal expiresIn = fields.expiresIn();
+        if (expiresIn != null) {
+            lifetime = Duration.ofSeconds(expiresIn
                     .max(BigDecimal.ZERO)
                     .min(BigDecimal.valueOf(MAX_LIFETIME.getSeconds()))
                     .longValue());
