@@ -19,14 +19,22 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * How many task status requests per second the simulator answers, driven by taskwatch's client in the same JVM
  * ({@value #BATCH} requests in flight per invocation over keep-alive connections). Client and server share the
  * machine's cores, so this is a lower bound for the server alone.
  *
+ * <p>{@code requestsWithClientRequestId} is the watcher's own path (a fresh {@code X-Client-Request-ID} per poll);
+ * {@code floorRequests} is the bare Reactor Netty + Jackson request of {@link FloorSystem} against the same server,
+ * so that with {@code -prof gc} the difference in B/op is what taskwatch's client adds per request.
+ *
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar SimulatorBenchmark
+ * java -jar benchmarks/target/benchmarks.jar SimulatorBenchmark -prof gc
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -43,8 +51,13 @@ public class SimulatorBenchmark {
     @Param({"running", "completed"})
     public String answer;
 
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
     private CatalogSimulator simulator;
     private CatalogTasksClient client;
+    private ConnectionProvider floorProvider;
+    private HttpClient floor;
+    private String url;
 
     @Setup
     public void setUp() {
@@ -58,11 +71,18 @@ public class SimulatorBenchmark {
                 .baseUrl(simulator.baseUrl())
                 .credentials(Credentials.none())
                 .build();
+        floorProvider = ConnectionProvider.builder("floor")
+                .maxConnections(64)
+                .pendingAcquireMaxCount(-1)
+                .build();
+        floor = HttpClient.create(floorProvider);
+        url = WatchSystem.taskUrl(simulator.baseUrl(), "zone-1", "task-1");
     }
 
     @TearDown
     public void tearDown() {
         client.close();
+        floorProvider.dispose();
         simulator.close();
     }
 
@@ -71,6 +91,35 @@ public class SimulatorBenchmark {
     public long requests() {
         Long n = Flux.range(0, BATCH)
                 .flatMap(i -> client.retrieve("zone-1", "task-1"), BATCH)
+                .count()
+                .block();
+        return n == null ? 0 : n;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long requestsWithClientRequestId() {
+        Long n = Flux.range(0, BATCH)
+                .flatMap(i -> client.exchange("zone-1", "task-1", "3f2a9c1e-7d4b-4e0a-9b6f-1c2d3e4f5a6b"), BATCH)
+                .count()
+                .block();
+        return n == null ? 0 : n;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long floorRequests() {
+        Long n = Flux.range(0, BATCH)
+                .flatMap(
+                        i -> floor.get().uri(url).responseSingle((response, body) -> {
+                            if (response.status().code() == 303) {
+                                return body.then(Mono.just("completed"));
+                            }
+                            return body.asByteArray()
+                                    .map(bytes ->
+                                            MAPPER.readTree(bytes).get("status").asString());
+                        }),
+                        BATCH)
                 .count()
                 .block();
         return n == null ? 0 : n;

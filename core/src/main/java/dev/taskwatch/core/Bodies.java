@@ -12,24 +12,15 @@ final class Bodies {
     private Bodies() {}
 
     /**
-     * The body as bytes, or a transient {@link CatalogProtocolException} as soon as it exceeds {@code cap}: a declared
+     * The body, or a transient {@link CatalogProtocolException} as soon as it exceeds {@code cap}: a declared
      * {@code Content-Length} over the cap fails before reading, a longer stream fails at the chunk that crosses it.
-     * Each chunk is copied out as it arrives, so Netty's buffers are released by Reactor Netty right away.
      */
-    static Mono<byte[]> readCapped(HttpHeaders headers, ByteBufFlux body, int cap, Supplier<String> context) {
-        String declared = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > cap) {
-                    return Mono.error(tooLarge(cap, context));
-                }
-            } catch (NumberFormatException ignored) {
-                // Netty rejects a malformed Content-Length itself; nothing to add here.
-            }
+    static Mono<BodyBuffer> readCapped(HttpHeaders headers, ByteBufFlux body, int cap, Supplier<String> context) {
+        long declared = declaredLength(headers);
+        if (declared > cap) {
+            return Mono.error(() -> tooLarge(cap, context));
         }
-        return body.asByteArray()
-                .reduceWith(() -> new BodyBuffer(cap), BodyBuffer::append)
-                .map(BodyBuffer::toBytes)
+        return body.reduceWith(() -> new BodyBuffer(cap, declared), BodyBuffer::append)
                 .onErrorMap(BodyBuffer.TooLargeException.class, e -> tooLarge(cap, context));
     }
 
@@ -38,9 +29,22 @@ final class Bodies {
      * status, a 303): one over the cap reads as empty, so a large error page does not hide the status behind a
      * protocol error (a 403 from a proxy must stay a definite 403, not become a transient failure).
      */
-    static Mono<byte[]> readDetail(HttpHeaders headers, ByteBufFlux body, int cap) {
+    static Mono<BodyBuffer> readDetail(HttpHeaders headers, ByteBufFlux body, int cap) {
         return readCapped(headers, body, cap, () -> "")
-                .onErrorResume(CatalogProtocolException.class, e -> Mono.just(new byte[0]));
+                .onErrorResume(CatalogProtocolException.class, e -> Mono.just(BodyBuffer.empty()));
+    }
+
+    /** The declared {@code Content-Length}, or -1 when there is none. */
+    private static long declaredLength(HttpHeaders headers) {
+        String declared = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (declared != null) {
+            try {
+                return Long.parseLong(declared.trim());
+            } catch (NumberFormatException ignored) {
+                // Netty rejects a malformed Content-Length itself; nothing to add here.
+            }
+        }
+        return -1;
     }
 
     private static CatalogProtocolException tooLarge(int cap, Supplier<String> context) {

@@ -1,8 +1,13 @@
 package dev.taskwatch.core;
 
+import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
-/** Accumulates a response body chunk by chunk and refuses to grow past a cap, so no body is held unbounded. */
+/**
+ * Accumulates a response body chunk by chunk and refuses to grow past a cap, so no body is held unbounded. Each chunk
+ * is copied as it arrives, so Netty's buffer goes back to its pool as soon as {@link #append} returns and no path
+ * (error, cancel, over the cap) has a buffer to release. The bytes are read in place: {@code array()[0, size())}.
+ */
 final class BodyBuffer {
 
     static final class TooLargeException extends RuntimeException {
@@ -13,27 +18,55 @@ final class BodyBuffer {
         }
     }
 
+    private static final byte[] NONE = new byte[0];
+
     private final int cap;
-    private byte[] bytes = new byte[0];
+    private final long declared;
+    private byte[] bytes = NONE;
     private int size;
 
-    BodyBuffer(int cap) {
+    /**
+     * @param cap the most bytes accepted
+     * @param declared the body's declared {@code Content-Length}, or -1 when there is none
+     */
+    BodyBuffer(int cap, long declared) {
         this.cap = cap;
+        this.declared = declared;
     }
 
-    BodyBuffer append(byte[] chunk) {
-        if (chunk.length > cap - size) {
+    /** A buffer holding nothing (a body that was dropped). */
+    static BodyBuffer empty() {
+        return new BodyBuffer(0, 0);
+    }
+
+    /** Copies {@code chunk}'s readable bytes without moving its reader index. */
+    BodyBuffer append(ByteBuf chunk) {
+        int n = chunk.readableBytes();
+        if (n > cap - size) {
             throw new TooLargeException();
         }
-        if (size + chunk.length > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.min(cap, Math.max(size + chunk.length, Math.max(256, bytes.length * 2))));
+        if (n > bytes.length - size) {
+            grow(size + n);
         }
-        System.arraycopy(chunk, 0, bytes, size, chunk.length);
-        size += chunk.length;
+        chunk.getBytes(chunk.readerIndex(), bytes, size, n);
+        size += n;
         return this;
     }
 
-    byte[] toBytes() {
-        return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+    private void grow(int needed) {
+        // Sized to the declared length when the bytes that arrived do not exceed it: the usual body arrives in one
+        // chunk and lands in one exact array. Beyond that, doubling; either way never more than twice what arrived
+        // (a large declared length is only a promise until its bytes come), and never past the cap.
+        long limit = needed <= declared ? declared : cap;
+        int capacity = (int) Math.min(limit, Math.max(needed, Math.max(256L, 2L * bytes.length)));
+        bytes = Arrays.copyOf(bytes, capacity);
+    }
+
+    byte[] array() {
+        return bytes;
+    }
+
+    int size() {
+        return size;
     }
 }

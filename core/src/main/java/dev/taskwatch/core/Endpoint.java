@@ -1,11 +1,14 @@
 package dev.taskwatch.core;
 
+import io.netty.handler.codec.http.HttpUtil;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.transport.AddressUtils;
 
 /** Base URL rules: what is accepted, where credentials may go, and how request paths are built. */
 final class Endpoint {
@@ -84,6 +87,30 @@ final class Endpoint {
     private static String prefix(URI baseUrl) {
         String path = baseUrl.getRawPath();
         return path == null ? "" : path;
+    }
+
+    static boolean isHttps(URI baseUrl) {
+        return "https".equalsIgnoreCase(baseUrl.getScheme());
+    }
+
+    /**
+     * The address to connect to: the base URL's host (an IP literal taken as is, a name resolved when connecting) and
+     * its port, else the scheme's default. The same address Reactor Netty derives from an absolute URL.
+     */
+    static InetSocketAddress remoteAddress(URI baseUrl) {
+        String host = baseUrl.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1); // an IPv6 literal
+        }
+        int port = baseUrl.getPort() != -1 ? baseUrl.getPort() : isHttps(baseUrl) ? 443 : 80;
+        return AddressUtils.createUnresolved(host, port);
+    }
+
+    /** The {@code Host} header for {@code address}, by the rule Reactor Netty applies when none is set. */
+    static String hostHeader(InetSocketAddress address) {
+        String host = HttpUtil.formatHostnameForHttp(address);
+        int port = address.getPort();
+        return port == 80 || port == 443 ? host : host + ":" + port;
     }
 
     /** scheme://host[:port], with no path. */

@@ -5,12 +5,15 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.AsciiString;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -18,27 +21,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.Context;
 
-/** The Reactor Netty implementation behind {@link CatalogTasksClient#builder()}. */
+/**
+ * The Reactor Netty implementation behind {@link CatalogTasksClient#builder()}.
+ *
+ * <p>Everything that is the same for every poll is built once, in the constructor: the GET request spec with its
+ * constant headers and a fixed remote address (so a request only adds its path, which Reactor Netty then takes as
+ * is, without parsing an absolute URL per request). A poll builds its path, and one small chain of operators.
+ */
 final class NettyCatalogTasksClient implements CatalogTasksClient {
 
     private static final Logger log = LoggerFactory.getLogger(CatalogTasksClient.class);
     static final String USER_AGENT = "taskwatch/" + version();
+    private static final AsciiString CLIENT_REQUEST_ID = AsciiString.cached("X-Client-Request-ID");
 
     private final URI baseUrl;
-    private final String origin;
     private final Credentials credentials;
     private final Duration responseTimeout;
     private final int maxResponseBytes;
     private final Clock clock;
     private final ConnectionProvider provider;
     private final Map<SocketAddress, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
-    private final HttpClient http;
+    /** A GET to the base URL's origin: a request gives it only its path. */
+    private final HttpClient.RequestSender get;
+
     private final @Nullable TokenSource tokens;
     private final Redactor redactor;
     private volatile boolean closed;
@@ -53,7 +67,6 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             Clock clock) {
         TaskCodec.load(); // on the builder's thread, not on an event loop
         this.baseUrl = baseUrl;
-        this.origin = Endpoint.origin(baseUrl);
         this.credentials = credentials;
         this.responseTimeout = responseTimeout;
         this.maxResponseBytes = maxResponseBytes;
@@ -81,7 +94,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                     }
                 })
                 .build();
-        this.http = HttpClient.create(provider)
+        HttpClient http = HttpClient.create(provider)
                 .followRedirect(false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .responseTimeout(responseTimeout)
@@ -95,10 +108,49 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                 })
                 .headers(h ->
                         h.set(HttpHeaderNames.USER_AGENT, USER_AGENT).set(HttpHeaderNames.ACCEPT, "application/json"));
-        this.redactor = Redactor.of(credentials);
         this.tokens = credentials instanceof ClientCredentials cc
                 ? new TokenSource(http, baseUrl, cc, maxResponseBytes, clock)
                 : null;
+        this.get = taskRequests(http, baseUrl, credentials);
+        this.redactor = Redactor.of(credentials);
+    }
+
+    /**
+     * GET requests to the base URL's origin with every header that does not change between polls. Given the remote
+     * address (and TLS when the scheme is https) here, a request's relative URI needs no parsing and no address of
+     * its own; the {@code Host} header is the one Reactor Netty would derive from the address, computed once.
+     */
+    private static HttpClient.RequestSender taskRequests(HttpClient http, URI baseUrl, Credentials credentials) {
+        InetSocketAddress address = Endpoint.remoteAddress(baseUrl);
+        String host = Endpoint.hostHeader(address);
+        HttpClient tasks = http.remoteAddress(() -> address)
+                .headers(h -> {
+                    h.set(HttpHeaderNames.HOST, host);
+                    if (credentials instanceof BearerCredentials bearer) {
+                        h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + bearer.token());
+                    }
+                })
+                .doOnRequest(NettyCatalogTasksClient::addRequestHeaders);
+        if (Endpoint.isHttps(baseUrl)) {
+            tasks = tasks.secure(); // the same default TLS (verification on) Reactor Netty applies to an https URL
+        }
+        return tasks.request(HttpMethod.GET);
+    }
+
+    /** The headers that differ between requests, carried to the request in the subscriber's context. */
+    private record RequestHeaders(
+            @Nullable String authorization, @Nullable String clientRequestId) {}
+
+    private static void addRequestHeaders(HttpClientRequest request, Connection connection) {
+        RequestHeaders headers = request.currentContextView().getOrDefault(RequestHeaders.class, null);
+        if (headers != null) {
+            if (headers.authorization() != null) {
+                request.header(HttpHeaderNames.AUTHORIZATION, headers.authorization());
+            }
+            if (headers.clientRequestId() != null) {
+                request.header(CLIENT_REQUEST_ID, headers.clientRequestId());
+            }
+        }
     }
 
     @Override
@@ -108,24 +160,18 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
         if (clientRequestId != null) {
             HeaderValues.requireClientRequestId(clientRequestId);
         }
-        String path = Endpoint.taskPath(baseUrl, zoneId, taskId);
-        Exchange exchange = new Exchange("GET " + path, origin + path, taskId, clientRequestId);
-        Mono<TaskResponse> response = authorized(exchange);
+        Exchange exchange = new Exchange(Endpoint.taskPath(baseUrl, zoneId, taskId), taskId, clientRequestId);
         // Checked at subscription, not here: a Mono built before close() may be subscribed after it. Without this
         // check Reactor Netty would quietly recreate the disposed pool, and nothing would ever release it.
         return Mono.defer(() -> closed
-                ? Mono.error(() -> new IllegalStateException(exchange.request + ": the CatalogTasksClient is closed"))
-                : response);
+                ? Mono.error(new IllegalStateException(exchange.request() + ": the CatalogTasksClient is closed"))
+                : authorized(exchange));
     }
 
     private Mono<TaskResponse> authorized(Exchange exchange) {
-        if (credentials instanceof BearerCredentials bearer) {
-            String header = "Bearer " + bearer.token();
-            return Mono.defer(() -> exchange.send(header));
-        }
         TokenSource tokenSource = tokens;
         if (tokenSource == null) {
-            return Mono.defer(() -> exchange.send(null));
+            return exchange.send(null); // no credentials, or a bearer token: a header of the request spec
         }
         // Token endpoint failures are scrubbed here (the exchange scrubs its own): its error body may echo the secret.
         return tokenSource
@@ -135,7 +181,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                         .onErrorResume(NettyCatalogTasksClient::isUnauthorized, e -> {
                             log.debug(
                                     "{} → 401 with a cached token; fetching a new one and retrying once",
-                                    exchange.request);
+                                    exchange.request());
                             tokenSource.invalidate(token);
                             return tokenSource.token().flatMap(fresh -> exchange.send(fresh.header()));
                         }))
@@ -176,49 +222,60 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
 
     /** One logical request; {@link #send} may run twice (the 401 retry). */
     private final class Exchange {
-        final String request;
-        final String uri;
+        final String path;
         final String taskId;
         final @Nullable String clientRequestId;
 
-        Exchange(String request, String uri, String taskId, @Nullable String clientRequestId) {
-            this.request = request;
-            this.uri = uri;
+        Exchange(String path, String taskId, @Nullable String clientRequestId) {
+            this.path = path;
             this.taskId = taskId;
             this.clientRequestId = clientRequestId;
         }
 
+        /** The request line for messages, such as {@code GET /zones/z1/catalog_tasks/t1}; built only when needed. */
+        String request() {
+            return "GET " + path;
+        }
+
+        /** @param authorization the {@code Authorization} value for this request only (an OAuth2 token), or null */
         Mono<TaskResponse> send(@Nullable String authorization) {
+            Mono<TaskResponse> response =
+                    get.uri(path).response(this::handle).single().onErrorMap(e -> failure(e, authorization));
+            if (authorization != null || clientRequestId != null) {
+                response = response.contextWrite(
+                        Context.of(RequestHeaders.class, new RequestHeaders(authorization, clientRequestId)));
+            }
+            return log.isDebugEnabled() ? logged(response) : response;
+        }
+
+        /**
+         * Every failure as one of ours, scrubbed: a server that echoes the request back (an error page quoting the
+         * headers, a debugging proxy) would otherwise put the token into the message.
+         */
+        private TaskwatchException failure(Throwable e, @Nullable String authorization) {
+            TaskwatchException ours;
+            if (e instanceof TaskwatchException tw) {
+                ours = tw;
+            } else if (e instanceof NoSuchElementException) {
+                // single()'s signal for an exchange that completed with no response at all
+                ours = new CatalogTransportException(request() + " ended without a response", null, true);
+            } else {
+                ours = transportFailure(request(), e);
+            }
+            return redactor.scrub(ours, authorization);
+        }
+
+        private Mono<TaskResponse> logged(Mono<TaskResponse> response) {
             long start = System.nanoTime();
-            // Per-request headers on the request itself: HttpClient.headers(...) would copy the client's config.
-            return http.request(HttpMethod.GET)
-                    .uri(uri)
-                    .send((req, out) -> {
-                        if (authorization != null) {
-                            req.header(HttpHeaderNames.AUTHORIZATION, authorization);
-                        }
-                        if (clientRequestId != null) {
-                            req.header("X-Client-Request-ID", clientRequestId);
-                        }
-                        return out;
-                    })
-                    .response(this::handle)
-                    .singleOrEmpty()
-                    .switchIfEmpty(Mono.error(
-                            () -> new CatalogTransportException(request + " ended without a response", null, true)))
-                    .onErrorMap(e -> !(e instanceof TaskwatchException), e -> transportFailure(request, e))
-                    // A server that echoes the request back (an error page quoting the headers, a debugging proxy)
-                    // would otherwise put the token into the message, the log line below and the caller's logs.
-                    .onErrorMap(TaskwatchException.class, e -> redactor.scrub(e, authorization))
-                    .doOnEach(signal -> {
-                        if (log.isDebugEnabled() && (signal.isOnNext() || signal.isOnError())) {
-                            long ms = (System.nanoTime() - start) / 1_000_000;
-                            Object outcome = signal.isOnNext()
-                                    ? signal.get().task().statusValue()
-                                    : signal.getThrowable().getMessage();
-                            log.debug("{} → {} in {} ms", request, outcome, ms);
-                        }
-                    });
+            return response.doOnEach(signal -> {
+                if (signal.isOnNext() || signal.isOnError()) {
+                    long ms = (System.nanoTime() - start) / 1_000_000;
+                    Object outcome = signal.isOnNext()
+                            ? signal.get().task().statusValue()
+                            : signal.getThrowable().getMessage();
+                    log.debug("{} → {} in {} ms", request(), outcome, ms);
+                }
+            });
         }
 
         private Mono<TaskResponse> handle(HttpClientResponse response, ByteBufFlux body) {
@@ -231,12 +288,12 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                 // answer from the API, so transient (the next poll will likely see the real one), never a fatal error.
                 return Bodies.readDetail(headers, body, maxResponseBytes)
                         .then(Mono.error(() -> new CatalogProtocolException(
-                                request + " → " + status + ", an interim (1xx) response in place of the final one",
+                                request() + " → " + status + ", an interim (1xx) response in place of the final one",
                                 null,
                                 true)));
             }
             if (status == 200) {
-                return Bodies.readCapped(headers, body, maxResponseBytes, () -> request + " → 200")
+                return Bodies.readCapped(headers, body, maxResponseBytes, () -> request() + " → 200")
                         .map(bytes -> new TaskResponse(decode(bytes), hint));
             }
             if (status == 303) {
@@ -249,26 +306,28 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                     .flatMap(bytes -> Mono.error(apiError(status, headers, bytes, hint)));
         }
 
-        private Task decode(byte[] bytes) {
+        private Task decode(BodyBuffer body) {
             Task task;
             try {
-                task = TaskCodec.decodeTask(bytes);
+                task = TaskCodec.decodeTask(body.array(), 0, body.size());
             } catch (TaskCodec.MalformedException e) {
-                throw new CatalogProtocolException(request + " → 200 with an invalid Task: " + e.getMessage(), e, true);
+                throw new CatalogProtocolException(
+                        request() + " → 200 with an invalid Task: " + e.getMessage(), e, true);
             }
             if (!task.id().equals(taskId)) {
                 throw new CatalogProtocolException(
-                        request + " → 200 with a Task for another id: " + HeaderValues.quote(task.id()), null, false);
+                        request() + " → 200 with a Task for another id: " + HeaderValues.quote(task.id()), null, false);
             }
             return task;
         }
 
-        private CatalogApiException apiError(int status, HttpHeaders headers, byte[] bytes, @Nullable Duration hint) {
-            Warning body = TaskCodec.decodeErrorLeniently(bytes);
+        private CatalogApiException apiError(
+                int status, HttpHeaders headers, BodyBuffer bytes, @Nullable Duration hint) {
+            Warning body = TaskCodec.decodeErrorLeniently(bytes.array(), 0, bytes.size());
             String requestId =
                     body != null && body.requestId() != null ? body.requestId() : headers.get("X-Request-ID");
             return new CatalogApiException(
-                    request,
+                    request(),
                     status,
                     body == null ? null : body.codeValue(),
                     body == null ? null : body.message(),

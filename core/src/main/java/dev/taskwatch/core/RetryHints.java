@@ -1,6 +1,8 @@
 package dev.taskwatch.core;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -14,11 +16,13 @@ final class RetryHints {
     /** Hints beyond this are clamped: a day is already "stop polling", and it keeps timer arithmetic safe. */
     static final Duration MAX_HINT = Duration.ofDays(1);
 
+    private static final AsciiString RETRY_AFTER_MS = AsciiString.cached("retry-after-ms");
+
     private RetryHints() {}
 
     static @Nullable Duration from(HttpHeaders headers, Clock clock) {
-        Duration ms = parseMillis(headers.get("retry-after-ms"));
-        return ms != null ? ms : parseRetryAfter(headers.get("Retry-After"), clock);
+        Duration ms = parseMillis(headers.get(RETRY_AFTER_MS));
+        return ms != null ? ms : parseRetryAfter(headers.get(HttpHeaderNames.RETRY_AFTER), clock);
     }
 
     /** A non-negative integer of milliseconds; anything else is no hint. */

@@ -4,42 +4,77 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * JSON for the API's shapes, mapped by hand from Jackson's tree so that every rule is visible here: required fields,
- * raw enum values kept as sent, unknown fields ignored, lists never null, RFC 3339 timestamps with any offset.
+ * JSON for the API's shapes. Decoding reads Jackson's token stream straight into the model, with no tree in between,
+ * and every rule is visible here: required fields, raw enum values kept as sent, unknown fields skipped, duplicate
+ * keys rejected, lists never null, RFC 3339 timestamps with any offset. Encoding (off the polling path) builds a tree.
  */
 final class TaskCodec {
 
-    static final JsonMapper MAPPER = JsonMapper.builder()
+    /**
+     * The parser factory for every document we read. A duplicate key is an error: which copy wins would be up to the
+     * parser. Jackson's default limits (nesting depth 500, numbers of 1000 digits) stand against hostile input.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /** Encoding only. Reading BigDecimals back exactly matters for {@code valueToTree} of link properties. */
+    static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
+    /**
+     * The wire values every poll repeats. Decoded as these instances rather than as new strings: a poll allocates
+     * none of them, and a watch that holds its last Task holds no copy of them.
+     */
+    private static final String[] STATUSES = Arrays.stream(TaskStatus.values())
+            .map(TaskStatus::wireValue)
+            .filter(Objects::nonNull)
+            .toArray(String[]::new);
+
+    private static final String[] OPERATIONS = Arrays.stream(TaskOperation.values())
+            .map(TaskOperation::wireValue)
+            .filter(Objects::nonNull)
+            .toArray(String[]::new);
+
     static {
-        // Jackson creates and caches its (de)serializers on first use, under a lock. Doing that once here, when the
-        // class loads (the client's constructor makes sure that is on the caller's thread), keeps two event loops
-        // decoding their first responses from contending for it: BlockHound caught exactly that park.
-        MAPPER.readTree("{\"a\":[1.5,2,\"s\",true,null,{}]}");
-        MAPPER.writeValueAsString(MAPPER.valueToTree(Map.of("k", List.of(1, "v"))));
+        // Jackson creates and caches its serializers on first use, under a lock. Doing that once here, when the class
+        // loads (the client's constructor makes sure that is on the caller's thread), keeps two event loops from
+        // contending for it: BlockHound caught exactly that park. The decode loads the parser's classes here too.
+        MAPPER.writeValueAsString(MAPPER.valueToTree(Map.of("k", List.of(1, "v", 1.5))));
+        try {
+            decodeTask(("{\"id\":\"t\",\"status\":\"running\",\"created_at\":\"2026-01-01T00:00:00Z\","
+                            + "\"package_version\":1,\"links\":[{\"href\":\"#\",\"rel\":\"r\","
+                            + "\"properties\":{\"a\":[1.5,true,null]}}],\"x\":{}}")
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (MalformedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private TaskCodec() {}
@@ -56,93 +91,188 @@ final class TaskCodec {
         }
     }
 
+    /** Reads one JSON object: called on its {@code START_OBJECT}, returns on its {@code END_OBJECT}. */
+    interface Reader<T> {
+        T read(JsonParser p) throws MalformedException;
+    }
+
     // ---------------------------------------------------------------- decoding
 
     static Task decodeTask(byte[] json) throws MalformedException {
-        return task(parseObject(json));
+        return decodeTask(json, 0, json.length);
     }
 
-    static JsonNode parseObject(byte[] json) throws MalformedException {
-        if (json.length == 0) {
-            throw new MalformedException("empty body", null);
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JacksonException e) {
-            throw new MalformedException("not valid JSON: " + shorten(e.getOriginalMessage()), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new MalformedException("expected a JSON object, got " + kind(root), null);
-        }
-        return root;
-    }
-
-    static Task task(JsonNode node) throws MalformedException {
-        return new Task(
-                requiredString(node, "id"),
-                timestamp(node, "created_at"),
-                string(node, "operation"),
-                requiredString(node, "status"),
-                timestamp(node, "updated_at"),
-                string(node, "error_message"),
-                string(node, "install_id"),
-                list(node, "links", TaskCodec::link),
-                string(node, "package_id"),
-                string(node, "package_slug"),
-                decimal(node, "package_version"),
-                list(node, "warnings", TaskCodec::warning));
-    }
-
-    static Link link(JsonNode node) throws MalformedException {
-        requireObject(node, "links[]");
-        Map<String, @Nullable Object> properties = new LinkedHashMap<>();
-        JsonNode props = node.get("properties");
-        if (props != null && !props.isNull()) {
-            requireObject(props, "properties");
-            for (Map.Entry<String, JsonNode> e : props.properties()) {
-                properties.put(e.getKey(), plain(e.getValue()));
-            }
-        }
-        Map<String, String> titles = new LinkedHashMap<>();
-        JsonNode t = node.get("titles");
-        if (t != null && !t.isNull()) {
-            requireObject(t, "titles");
-            for (Map.Entry<String, JsonNode> e : t.properties()) {
-                if (!e.getValue().isString()) {
-                    throw new MalformedException("titles." + e.getKey() + " must be a string", null);
-                }
-                titles.put(e.getKey(), e.getValue().stringValue());
-            }
-        }
-        return new Link(
-                requiredString(node, "href"), requiredString(node, "rel"), properties, titles, string(node, "type"));
-    }
-
-    static Warning warning(JsonNode node) throws MalformedException {
-        requireObject(node, "warnings[]");
-        return new Warning(
-                string(node, "code"),
-                list(node, "details", TaskCodec::detail),
-                string(node, "message"),
-                string(node, "path"),
-                string(node, "request_id"),
-                integer(node, "status"),
-                timestamp(node, "timestamp"));
-    }
-
-    static ErrorDetail detail(JsonNode node) throws MalformedException {
-        requireObject(node, "details[]");
-        return new ErrorDetail(string(node, "code"), string(node, "field"), string(node, "message"));
+    static Task decodeTask(byte[] json, int offset, int length) throws MalformedException {
+        return decode(json, offset, length, TaskCodec::task);
     }
 
     /** An error body, read leniently: whatever cannot be understood is left out, never an exception. */
-    static @Nullable Warning decodeErrorLeniently(byte[] json) {
+    static @Nullable Warning decodeErrorLeniently(byte[] json, int offset, int length) {
         try {
-            return warning(parseObject(json));
+            return decode(json, offset, length, TaskCodec::warning);
         } catch (MalformedException e) {
             return null;
         }
+    }
+
+    /**
+     * The one JSON object in {@code json[offset, offset + length)}, read by {@code reader}. Anything but exactly one
+     * object (nothing, another kind of value, trailing content) and any syntax error is a {@link MalformedException}.
+     */
+    static <T> T decode(byte[] json, int offset, int length, Reader<T> reader) throws MalformedException {
+        if (length == 0) {
+            throw new MalformedException("empty body", null);
+        }
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json, offset, length)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new MalformedException("expected a JSON object, got " + kind(first), null);
+            }
+            T value = reader.read(p);
+            if (p.nextToken() != null) {
+                throw new MalformedException("not valid JSON: more content after the object", null);
+            }
+            return value;
+        } catch (JacksonException e) {
+            throw new MalformedException("not valid JSON: " + shorten(e.getOriginalMessage()), e);
+        }
+    }
+
+    private static Task task(JsonParser p) throws MalformedException {
+        String id = null;
+        Instant createdAt = null;
+        String operation = null;
+        String status = null;
+        Instant updatedAt = null;
+        String errorMessage = null;
+        String installId = null;
+        List<Link> links = List.of();
+        String packageId = null;
+        String packageSlug = null;
+        BigDecimal packageVersion = null;
+        List<Warning> warnings = List.of();
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            p.nextToken();
+            switch (name) {
+                case "id" -> id = string(p, name);
+                case "created_at" -> createdAt = timestamp(p, name);
+                case "operation" -> operation = string(p, name, OPERATIONS);
+                case "status" -> status = string(p, name, STATUSES);
+                case "updated_at" -> updatedAt = timestamp(p, name);
+                case "error_message" -> errorMessage = string(p, name);
+                case "install_id" -> installId = string(p, name);
+                case "links" -> links = list(p, name, TaskCodec::link);
+                case "package_id" -> packageId = string(p, name);
+                case "package_slug" -> packageSlug = string(p, name);
+                case "package_version" -> packageVersion = decimal(p, name);
+                case "warnings" -> warnings = list(p, name, TaskCodec::warning);
+                default -> p.skipChildren();
+            }
+        }
+        return new Task(
+                required(id, "id"),
+                createdAt,
+                operation,
+                required(status, "status"),
+                updatedAt,
+                errorMessage,
+                installId,
+                links,
+                packageId,
+                packageSlug,
+                packageVersion,
+                warnings);
+    }
+
+    private static Link link(JsonParser p) throws MalformedException {
+        requireObject(p, "links[]");
+        String href = null;
+        String rel = null;
+        Map<String, @Nullable Object> properties = Map.of();
+        Map<String, String> titles = Map.of();
+        String type = null;
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            p.nextToken();
+            switch (name) {
+                case "href" -> href = string(p, name);
+                case "rel" -> rel = string(p, name);
+                case "properties" -> properties = properties(p);
+                case "titles" -> titles = titles(p);
+                case "type" -> type = string(p, name);
+                default -> p.skipChildren();
+            }
+        }
+        return new Link(required(href, "href"), required(rel, "rel"), properties, titles, type);
+    }
+
+    private static Map<String, @Nullable Object> properties(JsonParser p) throws MalformedException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return Map.of();
+        }
+        requireObject(p, "properties");
+        Map<String, @Nullable Object> out = new LinkedHashMap<>();
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            p.nextToken();
+            out.put(name, plain(p));
+        }
+        return out;
+    }
+
+    private static Map<String, String> titles(JsonParser p) throws MalformedException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return Map.of();
+        }
+        requireObject(p, "titles");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            if (p.nextToken() != JsonToken.VALUE_STRING) {
+                throw new MalformedException("titles." + name + " must be a string", null);
+            }
+            out.put(name, p.getString());
+        }
+        return out;
+    }
+
+    private static Warning warning(JsonParser p) throws MalformedException {
+        requireObject(p, "warnings[]");
+        String code = null;
+        List<ErrorDetail> details = List.of();
+        String message = null;
+        String path = null;
+        String requestId = null;
+        Integer status = null;
+        Instant timestamp = null;
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            p.nextToken();
+            switch (name) {
+                case "code" -> code = string(p, name);
+                case "details" -> details = list(p, name, TaskCodec::detail);
+                case "message" -> message = string(p, name);
+                case "path" -> path = string(p, name);
+                case "request_id" -> requestId = string(p, name);
+                case "status" -> status = integer(p, name);
+                case "timestamp" -> timestamp = timestamp(p, name);
+                default -> p.skipChildren();
+            }
+        }
+        return new Warning(code, details, message, path, requestId, status, timestamp);
+    }
+
+    private static ErrorDetail detail(JsonParser p) throws MalformedException {
+        requireObject(p, "details[]");
+        String code = null;
+        String field = null;
+        String message = null;
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            p.nextToken();
+            switch (name) {
+                case "code" -> code = string(p, name);
+                case "field" -> field = string(p, name);
+                case "message" -> message = string(p, name);
+                default -> p.skipChildren();
+            }
+        }
+        return new ErrorDetail(code, field, message);
     }
 
     // ---------------------------------------------------------------- encoding
@@ -221,64 +351,150 @@ final class TaskCodec {
         }
     }
 
-    // ---------------------------------------------------------------- field readers
+    // ---------------------------------------------------------------- value readers (on the value's first token)
 
-    interface Reader<T> {
-        T read(JsonNode node) throws MalformedException;
-    }
-
-    private static String requiredString(JsonNode node, String name) throws MalformedException {
-        String value = string(node, name);
+    private static <T> T required(@Nullable T value, String name) throws MalformedException {
         if (value == null) {
             throw new MalformedException("missing required field '" + name + "'", null);
         }
         return value;
     }
 
-    private static @Nullable String string(JsonNode node, String name) throws MalformedException {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
+    private static @Nullable String string(JsonParser p, String name) throws MalformedException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getString();
+        }
+        if (t == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (!v.isString()) {
-            throw new MalformedException("field '" + name + "' must be a string, got " + kind(v), null);
-        }
-        return v.stringValue();
+        throw new MalformedException("field '" + name + "' must be a string, got " + kind(t), null);
     }
 
-    private static @Nullable BigDecimal decimal(JsonNode node, String name) throws MalformedException {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            return null;
+    /** As {@link #string(JsonParser, String)}, giving a value equal to one of {@code known} as that instance. */
+    private static @Nullable String string(JsonParser p, String name, String[] known) throws MalformedException {
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            char[] chars = p.getStringCharacters();
+            int offset = p.getStringOffset();
+            int length = p.getStringLength();
+            for (String value : known) {
+                if (equal(value, chars, offset, length)) {
+                    return value;
+                }
+            }
         }
-        if (!v.isNumber()) {
-            throw new MalformedException("field '" + name + "' must be a number, got " + kind(v), null);
-        }
-        return v.decimalValue();
+        return string(p, name);
     }
 
-    private static @Nullable Integer integer(JsonNode node, String name) throws MalformedException {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            return null;
+    private static boolean equal(String value, char[] chars, int offset, int length) {
+        if (value.length() != length) {
+            return false;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new MalformedException("field '" + name + "' must be an integer, got " + kind(v), null);
+        for (int i = 0; i < length; i++) {
+            if (value.charAt(i) != chars[offset + i]) {
+                return false;
+            }
         }
-        return v.intValue();
+        return true;
     }
 
-    private static @Nullable Instant timestamp(JsonNode node, String name) throws MalformedException {
-        String value = string(node, name);
-        if (value == null) {
+    private static @Nullable BigDecimal decimal(JsonParser p, String name) throws MalformedException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return p.getDecimalValue(); // exactly as sent: 12 stays 12, 12.0 stays 12.0
+        }
+        if (t == JsonToken.VALUE_NULL) {
             return null;
         }
-        return parseTimestamp(value, name);
+        throw new MalformedException("field '" + name + "' must be a number, got " + kind(t), null);
+    }
+
+    private static @Nullable Integer integer(JsonParser p, String name) throws MalformedException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+            throw new MalformedException("field '" + name + "' must be an integer, got " + kind(t), null);
+        }
+        return p.getIntValue();
+    }
+
+    private static @Nullable Instant timestamp(JsonParser p, String name) throws MalformedException {
+        String value = string(p, name);
+        return value == null ? null : parseTimestamp(value, name);
+    }
+
+    private static <T> List<T> list(JsonParser p, String name, Reader<T> element) throws MalformedException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw new MalformedException("field '" + name + "' must be an array, got " + kind(t), null);
+        }
+        List<T> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            out.add(element.read(p));
+        }
+        return out;
+    }
+
+    private static void requireObject(JsonParser p, String name) throws MalformedException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new MalformedException("'" + name + "' must be an object, got " + kind(p.currentToken()), null);
+        }
+    }
+
+    /** Any JSON value as plain Java: String, Integer/Long/BigInteger, BigDecimal, Boolean, List, Map or null. */
+    private static @Nullable Object plain(JsonParser p) {
+        switch (p.currentToken()) {
+            case VALUE_STRING:
+                return p.getString();
+            case VALUE_NUMBER_INT:
+                return p.getNumberValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDecimalValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case START_ARRAY:
+                List<@Nullable Object> list = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(plain(p));
+                }
+                return Collections.unmodifiableList(list);
+            case START_OBJECT:
+                Map<String, @Nullable Object> map = new LinkedHashMap<>();
+                for (String name = p.nextName(); name != null; name = p.nextName()) {
+                    p.nextToken();
+                    map.put(name, plain(p));
+                }
+                return Collections.unmodifiableMap(map);
+            default:
+                return null; // VALUE_NULL: the parser yields no other token where a value starts
+        }
+    }
+
+    private static String kind(@Nullable JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_OBJECT -> "object";
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> t.name().toLowerCase(Locale.ROOT);
+        };
     }
 
     /** RFC 3339: {@code 2026-01-02T03:04:05.678+02:00}, {@code Z} or any offset, {@code T}/{@code t}. */
     static Instant parseTimestamp(String value, String name) throws MalformedException {
-        Instant fast = fastUtc(value);
+        Instant fast = fast(value);
         if (fast != null) {
             return fast;
         }
@@ -291,11 +507,14 @@ final class TaskCodec {
         }
     }
 
-    /** The common shape {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} without the formatter's allocations; else null. */
-    private static @Nullable Instant fastUtc(String v) {
+    /**
+     * The usual shapes, {@code yyyy-MM-ddTHH:mm:ss[.fraction]} then {@code Z} or {@code ±HH:MM}, without the
+     * formatter's allocations (about 1.8 KB per timestamp); null for anything else, which the formatter then accepts
+     * or names.
+     */
+    private static @Nullable Instant fast(String v) {
         int n = v.length();
         if (n < 20
-                || (v.charAt(n - 1) != 'Z' && v.charAt(n - 1) != 'z')
                 || v.charAt(4) != '-'
                 || v.charAt(7) != '-'
                 || (v.charAt(10) != 'T' && v.charAt(10) != 't')
@@ -303,28 +522,42 @@ final class TaskCodec {
                 || v.charAt(16) != ':') {
             return null;
         }
+        int zone; // where Z or the offset starts
+        int offsetSeconds = 0;
+        if (v.charAt(n - 1) == 'Z' || v.charAt(n - 1) == 'z') {
+            zone = n - 1;
+        } else {
+            zone = n - 6;
+            if (zone < 19 || (v.charAt(zone) != '+' && v.charAt(zone) != '-') || v.charAt(n - 3) != ':') {
+                return null;
+            }
+            int offsetHours = digits(v, zone + 1, 2);
+            int offsetMinutes = digits(v, n - 2, 2);
+            if (offsetHours < 0 || offsetHours > 17 || offsetMinutes < 0 || offsetMinutes > 59) {
+                return null; // ±18:00 is the formatter's limit: it decides there
+            }
+            offsetSeconds = (v.charAt(zone) == '-' ? -1 : 1) * (offsetHours * 3_600 + offsetMinutes * 60);
+        }
+        int nanos = 0;
+        if (zone > 19) {
+            int count = zone - 20;
+            if (v.charAt(19) != '.' || count < 1 || count > 9) {
+                return null;
+            }
+            nanos = digits(v, 20, count);
+            if (nanos < 0) {
+                return null;
+            }
+            for (int i = count; i < 9; i++) {
+                nanos *= 10;
+            }
+        }
         int year = digits(v, 0, 4);
         int month = digits(v, 5, 2);
         int day = digits(v, 8, 2);
         int hour = digits(v, 11, 2);
         int minute = digits(v, 14, 2);
         int second = digits(v, 17, 2);
-        int nanos = 0;
-        if (n > 20) {
-            if (v.charAt(19) != '.' || n - 21 > 9 || n - 21 < 1) {
-                return null;
-            }
-            int frac = digits(v, 20, n - 21);
-            if (frac < 0) {
-                return null;
-            }
-            nanos = frac;
-            for (int i = n - 21; i < 9; i++) {
-                nanos *= 10;
-            }
-        } else if (v.charAt(19) != 'Z' && v.charAt(19) != 'z') {
-            return null;
-        }
         if (year < 0
                 || month < 1
                 || month > 12
@@ -338,8 +571,10 @@ final class TaskCodec {
             return null;
         }
         try {
-            return LocalDateTime.of(year, month, day, hour, minute, second, nanos)
-                    .toInstant(ZoneOffset.UTC);
+            // The epoch second by hand: a LocalDateTime would add a LocalTime and itself to every timestamp.
+            long epochDay = LocalDate.of(year, month, day).toEpochDay();
+            return Instant.ofEpochSecond(
+                    epochDay * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds, nanos);
         } catch (DateTimeException e) {
             return null; // e.g. February 30th: let the formatter produce the error message
         }
@@ -357,70 +592,11 @@ final class TaskCodec {
         return out;
     }
 
-    private static <T> List<T> list(JsonNode node, String name, Reader<T> reader) throws MalformedException {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw new MalformedException("field '" + name + "' must be an array, got " + kind(v), null);
-        }
-        List<T> out = new ArrayList<>(v.size());
-        for (JsonNode element : v.values()) {
-            out.add(reader.read(element));
-        }
-        return out;
-    }
-
-    private static void requireObject(JsonNode node, String name) throws MalformedException {
-        if (!node.isObject()) {
-            throw new MalformedException("'" + name + "' must be an object, got " + kind(node), null);
-        }
-    }
-
-    private static @Nullable Object plain(JsonNode v) {
-        if (v.isNull()) {
-            return null;
-        }
-        if (v.isString()) {
-            return v.stringValue();
-        }
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        if (v.isNumber()) {
-            return v.numberValue();
-        }
-        if (v.isArray()) {
-            List<@Nullable Object> out = new ArrayList<>(v.size());
-            for (JsonNode e : v.values()) {
-                out.add(plain(e));
-            }
-            return java.util.Collections.unmodifiableList(out);
-        }
-        Map<String, @Nullable Object> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : v.properties()) {
-            out.put(e.getKey(), plain(e.getValue()));
-        }
-        return java.util.Collections.unmodifiableMap(out);
-    }
-
-    private static String kind(@Nullable JsonNode v) {
-        if (v == null || v.isMissingNode()) {
-            return "nothing";
-        }
-        return v.getNodeType().name().toLowerCase(Locale.ROOT);
-    }
-
     private static String shorten(@Nullable String message) {
         if (message == null) {
             return "unreadable";
         }
         String oneLine = message.replaceAll("[\\r\\n]+", " ");
         return oneLine.length() > 160 ? oneLine.substring(0, 160) + "…" : oneLine;
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package dev.taskwatch.core;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +11,12 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufMono;
 import reactor.netty.http.client.HttpClient;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 /**
  * OAuth2 client-credentials tokens: fetched on first use, cached until shortly before they expire, one in-flight
@@ -48,6 +51,7 @@ final class TokenSource {
     static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(1);
 
     private static final Duration MAX_EARLY_REFRESH = Duration.ofSeconds(30);
+    private static final Duration MAX_LIFETIME = Duration.ofDays(365);
 
     private final Mono<Token> cached;
     private final Clock clock;
@@ -99,47 +103,69 @@ final class TokenSource {
         token.refused = true;
     }
 
-    private Token parse(String request, byte[] bytes) {
-        JsonNode node;
+    private Token parse(String request, BodyBuffer body) {
+        Fields fields;
         try {
-            node = TaskCodec.parseObject(bytes);
+            fields = TaskCodec.decode(body.array(), 0, body.size(), TokenSource::fields);
         } catch (TaskCodec.MalformedException e) {
             throw new CatalogProtocolException(
                     request + " → 200 with an invalid token response: " + e.getMessage(), e, true);
         }
-        JsonNode accessToken = node.get("access_token");
-        if (accessToken == null || !accessToken.isString()) {
+        String value = fields.accessToken();
+        if (value == null) {
             throw new CatalogProtocolException(request + " → 200 without an access_token", null, false);
         }
-        String value = accessToken.stringValue();
         try {
             HeaderValues.requireToken(value, "access_token");
         } catch (IllegalArgumentException e) {
             throw new CatalogProtocolException(
                     request + " → 200 with an unusable access_token (value not shown)", null, false);
         }
-        JsonNode type = node.get("token_type");
-        if (type != null
-                && type.isString()
-                && !type.stringValue().toLowerCase(Locale.ROOT).equals("bearer")) {
+        String type = fields.tokenType();
+        if (type != null && !type.toLowerCase(Locale.ROOT).equals("bearer")) {
             throw new CatalogProtocolException(
-                    request + " → 200 with token_type " + HeaderValues.quote(type.stringValue()) + ", expected Bearer",
-                    null,
-                    false);
+                    request + " → 200 with token_type " + HeaderValues.quote(type) + ", expected Bearer", null, false);
         }
         Duration lifetime = DEFAULT_LIFETIME;
-        JsonNode expiresIn = node.get("expires_in");
-        if (expiresIn != null && expiresIn.isNumber()) {
-            lifetime = Duration.ofSeconds(Math.max(
-                    0, Math.min(expiresIn.longValue(), Duration.ofDays(365).getSeconds())));
+        BigDecimal expiresIn = fields.expiresIn();
+        if (expiresIn != null) {
+            lifetime = Duration.ofSeconds(expiresIn
+                    .max(BigDecimal.ZERO)
+                    .min(BigDecimal.valueOf(MAX_LIFETIME.getSeconds()))
+                    .longValue());
         }
         Duration early =
                 lifetime.dividedBy(2).compareTo(MAX_EARLY_REFRESH) < 0 ? lifetime.dividedBy(2) : MAX_EARLY_REFRESH;
         return new Token(value, clock.instant().plus(lifetime).minus(early));
     }
 
-    private static CatalogApiException refusal(String request, int status, byte[] bytes) {
-        Warning body = TaskCodec.decodeErrorLeniently(bytes);
+    /** What a token response says; a field of another type than expected reads as absent. */
+    private record Fields(
+            @Nullable String accessToken,
+            @Nullable String tokenType,
+            @Nullable BigDecimal expiresIn) {}
+
+    private static Fields fields(JsonParser p) {
+        String accessToken = null;
+        String tokenType = null;
+        BigDecimal expiresIn = null;
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            JsonToken value = p.nextToken();
+            if (value == JsonToken.VALUE_STRING && name.equals("access_token")) {
+                accessToken = p.getString();
+            } else if (value == JsonToken.VALUE_STRING && name.equals("token_type")) {
+                tokenType = p.getString();
+            } else if (value.isNumeric() && name.equals("expires_in")) {
+                expiresIn = p.getDecimalValue();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new Fields(accessToken, tokenType, expiresIn);
+    }
+
+    private static CatalogApiException refusal(String request, int status, BodyBuffer bytes) {
+        Warning body = TaskCodec.decodeErrorLeniently(bytes.array(), 0, bytes.size());
         return new CatalogApiException(
                 request,
                 status,

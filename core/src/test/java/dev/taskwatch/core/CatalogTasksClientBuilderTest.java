@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CatalogTasksClientBuilderTest {
@@ -105,6 +106,23 @@ class CatalogTasksClientBuilderTest {
         assertThatThrownBy(() -> Endpoint.defaultBaseUrl(Map.of("KEYCARD_API_BASE_URL", "not a url")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("KEYCARD_API_BASE_URL");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "https://api.keycard.ai, api.keycard.ai, 443, api.keycard.ai",
+        "http://api.keycard.ai/v1, api.keycard.ai, 80, api.keycard.ai",
+        "https://api.keycard.ai:8443, api.keycard.ai, 8443, api.keycard.ai:8443",
+        "http://127.0.0.1:8080, 127.0.0.1, 8080, 127.0.0.1:8080",
+        "http://[::1]:9000, 0:0:0:0:0:0:0:1, 9000, '[::1]:9000'",
+        "https://[2001:db8::1], 2001:db8:0:0:0:0:0:1, 443, '[2001:db8::1]'"
+    })
+    void requestsGoToTheBaseUrlsHostAndPortWithItsHostHeader(String baseUrl, String host, int port, String hostHeader) {
+        java.net.InetSocketAddress address = Endpoint.remoteAddress(URI.create(baseUrl));
+
+        assertThat(address.getHostString()).isEqualTo(host);
+        assertThat(address.getPort()).isEqualTo(port);
+        assertThat(Endpoint.hostHeader(address)).isEqualTo(hostHeader);
     }
 
     @Test

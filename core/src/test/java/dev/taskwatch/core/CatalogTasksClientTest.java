@@ -79,6 +79,21 @@ class CatalogTasksClientTest {
         assertThat(request.getTarget()).isEqualTo("/zones/zone-1/catalog_tasks/task-0002");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 64})
+    void http200BodyInManyChunksDecodesTheSame(int chunkSize) {
+        String body = read("task-running-all-fields.json").replace("task-0002", TASK);
+        server.enqueue(new MockResponse.Builder()
+                .code(200)
+                .setHeader("Content-Type", "application/json")
+                .chunkedBody(body, chunkSize)
+                .build());
+
+        Task task = client.retrieve(ZONE, TASK).block(WAIT);
+
+        assertThat(task).isEqualTo(TaskJson.decode(body));
+    }
+
     @Test
     void http200WithCompletedStatusIsTerminal() {
         server.enqueue(ok("completed"));

@@ -157,6 +157,14 @@ class TaskJsonTest {
     }
 
     @Test
+    void knownStatusAndOperationDecodeToTheSharedWireValues() {
+        Task task = TaskJson.decode(read("task-completed-delete.json"));
+
+        assertThat(task.statusValue()).isSameAs(TaskStatus.COMPLETED.wireValue());
+        assertThat(task.operationValue()).isSameAs(TaskOperation.DELETE.wireValue());
+    }
+
+    @Test
     void unknownEnumValuesReSerialiseUnchanged() {
         String encoded = TaskJson.encode(TaskJson.decode(read("task-unknown-values.json")));
 

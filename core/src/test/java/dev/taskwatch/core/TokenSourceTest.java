@@ -68,4 +68,43 @@ class TokenSourceTest {
 
         assertThat(tokens().token().block(WAIT).toString()).doesNotContain("at-SECRET-value");
     }
+
+    @Test
+    void expiresInBeyondAYearIsCappedAtAYear() {
+        server.enqueue(json(200, "{\"access_token\":\"t1\",\"expires_in\":1e30}"));
+        server.enqueue(json(200, "{\"access_token\":\"t2\",\"expires_in\":1e30}"));
+        Fixtures.MutableClock clock = new Fixtures.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+        TokenSource tokens = tokens(clock);
+
+        TokenSource.Token first = tokens.token().block(WAIT);
+        clock.advance(Duration.ofDays(364));
+        assertThat(tokens.token().block(WAIT)).isSameAs(first);
+        clock.advance(Duration.ofDays(1));
+
+        assertThat(tokens.token().block(WAIT).header()).isEqualTo("Bearer t2");
+    }
+
+    @Test
+    void fractionalExpiresInCountsWholeSeconds() {
+        server.enqueue(json(200, "{\"access_token\":\"t1\",\"expires_in\":90.9}"));
+        server.enqueue(json(200, "{\"access_token\":\"t2\",\"expires_in\":90.9}"));
+        Fixtures.MutableClock clock = new Fixtures.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+        TokenSource tokens = tokens(clock);
+
+        TokenSource.Token first = tokens.token().block(WAIT);
+        clock.advance(Duration.ofSeconds(59)); // 90 s, refreshed 30 s early
+        assertThat(tokens.token().block(WAIT)).isSameAs(first);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(tokens.token().block(WAIT).header()).isEqualTo("Bearer t2");
+    }
+
+    private TokenSource tokens(Fixtures.MutableClock clock) {
+        return new TokenSource(
+                HttpClient.create(),
+                Fixtures.baseUrl(server),
+                (ClientCredentials) Credentials.clientCredentials("id", "secret"),
+                1024 * 1024,
+                clock);
+    }
 }
