@@ -34,17 +34,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.taskwatch.benchmarks.PeerComparison --watches 1000
- * java -cp benchmarks/target/benchmarks.jar dev.taskwatch.benchmarks.PeerComparison --watches 5 --quick
+ * java -cp benchmarks/target/benchmarks.jar dev.taskwatch.benchmarks.PeerComparison --watches 5 --quick --warmup-phases 0
  * java -cp benchmarks/target/benchmarks.jar dev.taskwatch.benchmarks.PeerComparison --scale
  * </pre>
  *
  * <p>Options: {@code --watches N} (default 1000; 100,000 with {@code --scale}), {@code --rounds R} (default 3; 1 with
- * {@code --quick} or {@code --scale}), {@code --schedule I,M,MAX} (default {@code 200ms,2,2s}; {@code 5s,2,60s} with
+ * {@code --quick} or {@code --scale}), {@code --schedule I,M,MAX} (default {@code 200ms,2,2s}; {@code 10s,2,60s} with
  * {@code --scale}), {@code --durations MIN,MEDIAN,MAX} (task lengths, see {@link TaskScript.Durations}), {@code
  * --ramp D} (start the watches evenly over D; default 0, {@code 60s} with {@code --scale}), {@code --xmx SIZE}
  * (default 512m; 256m with {@code --scale}), {@code --systems a,b} (default all five; taskwatch alone with {@code
- * --scale}), {@code --seed S} (default 42), {@code --warmup N} (tasks per warm-up phase, default the watch count up
- * to 1,000; 20 with {@code --quick}; 5,000 with {@code --scale}), {@code --warmup-phases P} (default 3; 1 with {@code
+ * --scale}), {@code --seed S} (default 42), {@code --warmup N} (tasks per warm-up phase, default the watch count but
+ * at least 1,000; at most 20 with {@code --quick}, 5,000 with {@code --scale}), {@code --warmup-phases P} (default 3; 1 with {@code
  * --quick} or {@code --scale}), {@code --jfr DIR} (a JFR profile of every run, see {@link JfrTop}), {@code
  * --histogram} (the measured JVM's class histogram with every watch in flight, in the log), {@code --quick} (short
  * tasks: the smoke test), {@code --scale} (many long watches in a small heap: a scale report).
@@ -568,10 +568,11 @@ public final class PeerComparison {
     static final class Options {
         /**
          * Scale mode's schedule: 100,000 watches must be served by a simulator sharing two cores with them. Polls
-         * start at 5 s and back off to 60 s: with the 60 s ramp the rate peaks near 7,000 requests/s at the ramp's
-         * end and settles near 1,700/s (taskwatch's defaults, 1 s to 10 s, would ask for 10,000/s and more).
+         * start at 10 s and back off to 60 s: over the 60 s ramp each watch polls at ages 0, 10 and 30 s, so the rate
+         * peaks near 5,000 requests/s at the ramp's end and settles near 1,700/s. (taskwatch's defaults, 1 s to 10 s,
+         * would ask for 10,000/s and more.)
          */
-        static final Schedule SCALE_SCHEDULE = Schedule.parse("5s,2,60s");
+        static final Schedule SCALE_SCHEDULE = Schedule.parse("10s,2,60s");
 
         int watches = 1000;
         int rounds = 3;
