@@ -23,15 +23,23 @@ import dev.taskwatch.core.TaskStatus;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * azure-core's {@link PollerFlux}, set up as an Azure SDK client sets up a long-running operation: requests go
  * through an {@link HttpPipeline} (user agent, request id, date, retry and logging policies, as the generated clients
- * build it) on azure-core-http-netty's default client, and the poller polls every second (the interval the Azure SDKs
- * default to; {@code PollerFlux} itself has no default).
+ * build it) on azure-core-http-netty's client, given a 64-connection pool like every other system (its default is
+ * Reactor Netty's global pool of 16 with a short acquire queue, which the first polls of 1,000 watches overflow, and
+ * which this system could not close after warm-up).
+ *
+ * <p>The schedule: {@code PollerFlux} has only a fixed poll interval, but it waits a {@link PollResponse}'s
+ * {@code retryAfter} instead when one is set. So each answer of a watch carries the comparison's next delay as its
+ * {@code retryAfter} (a server {@code Retry-After} would win, as in the generated clients), and the interval is only
+ * the fallback.
  *
  * <p>Adaptation: the Keycard API is not an Azure long-running operation, so the activation and poll operations are
  * one function: {@code GET} the task through the pipeline and map the answer to a {@link PollResponse}. A {@code 303}
@@ -42,14 +50,20 @@ import reactor.core.publisher.Mono;
  */
 final class AzurePollerSystem implements WatchSystem {
 
+    /** The interval Azure SDK clients commonly pass ({@code PollerFlux} has no default); the efficiency study's. */
     static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
 
     private final URI baseUrl;
+    private final Schedule schedule;
+    private final ConnectionProvider provider;
     private final HttpPipeline pipeline;
 
-    AzurePollerSystem(URI baseUrl) {
+    AzurePollerSystem(URI baseUrl, Schedule schedule) {
         this.baseUrl = baseUrl;
-        HttpClient http = new NettyAsyncHttpClientBuilder().build();
+        this.schedule = schedule;
+        this.provider = WatchSystem.pool("azure");
+        HttpClient http =
+                new NettyAsyncHttpClientBuilder().connectionProvider(provider).build();
         this.pipeline = new HttpPipelineBuilder()
                 .httpClient(http)
                 .policies(
@@ -64,13 +78,15 @@ final class AzurePollerSystem implements WatchSystem {
     @Override
     public void watch(String zoneId, String taskId, Listener listener) {
         String url = WatchSystem.taskUrl(baseUrl, zoneId, taskId);
+        AtomicInteger answers = new AtomicInteger(); // the n of the next delay
         Function<PollingContext<Task>, Mono<PollResponse<Task>>> get =
                 context -> pipeline.send(new HttpRequest(HttpMethod.GET, url))
                         .flatMap(response -> response.getBodyAsByteArray()
                                 .defaultIfEmpty(new byte[0])
-                                .map(body -> toPollResponse(taskId, response, body)));
+                                .map(body -> toPollResponse(
+                                        taskId, response, body, schedule.delay(answers.getAndIncrement()))));
         PollerFlux<Task, Task> poller = PollerFlux.create(
-                POLL_INTERVAL,
+                schedule.initial(),
                 get,
                 get,
                 (context, last) -> Mono.error(new UnsupportedOperationException("catalog tasks cannot be cancelled")),
@@ -82,9 +98,11 @@ final class AzurePollerSystem implements WatchSystem {
                 listener);
     }
 
-    static PollResponse<Task> toPollResponse(String taskId, HttpResponse response, byte[] body) {
+    /** The answer as a {@link PollResponse} whose {@code retryAfter} is the server's hint, else {@code next}. */
+    static PollResponse<Task> toPollResponse(String taskId, HttpResponse response, byte[] body, Duration next) {
         int status = response.getStatusCode();
-        Duration retryAfter = retryAfter(response.getHeaderValue("Retry-After"));
+        Duration hint = retryAfter(response.getHeaderValue("Retry-After"));
+        Duration retryAfter = hint != null ? hint : next;
         if (status == 303) {
             String location = response.getHeaderValue("Location");
             Task done = Task.of(taskId, TaskStatus.COMPLETED, lastSegment(location));
@@ -123,6 +141,6 @@ final class AzurePollerSystem implements WatchSystem {
 
     @Override
     public void close() {
-        // azure-core-http-netty's default client shares Reactor Netty's global resources; nothing to release here.
+        provider.dispose();
     }
 }

@@ -1,7 +1,7 @@
 package dev.taskwatch.benchmarks;
 
 import java.net.URI;
-import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -10,26 +10,24 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The floor for this stack: a bare Reactor Netty {@code GET}, the body decoded with Jackson into a tree to read
- * {@code status}, and the next request scheduled with {@code Mono.delay} one second after the answer. No backoff, no
- * error handling, no transitions, no validation: what any watcher on Reactor Netty + Jackson must at least spend.
+ * {@code status}, and the next request scheduled with {@code Mono.delay} after each answer, on the comparison's
+ * {@link Schedule} (delay n after the n-th answer, never reset). No validation, error handling or transitions: what
+ * any watcher on Reactor Netty + Jackson must at least spend.
  */
 final class FloorSystem implements WatchSystem {
 
-    static final Duration INTERVAL = Duration.ofSeconds(1);
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final String COMPLETED = "completed";
 
     private final URI baseUrl;
+    private final Schedule schedule;
     private final ConnectionProvider provider;
     private final HttpClient http;
 
-    FloorSystem(URI baseUrl) {
+    FloorSystem(URI baseUrl, Schedule schedule) {
         this.baseUrl = baseUrl;
-        // Same pool shape as taskwatch's client (64 connections, unbounded queue), so the floor is not penalised.
-        this.provider = ConnectionProvider.builder("floor")
-                .maxConnections(64)
-                .pendingAcquireMaxCount(-1)
-                .build();
+        this.schedule = schedule;
+        this.provider = WatchSystem.pool("floor");
         this.http = HttpClient.create(provider);
     }
 
@@ -45,10 +43,11 @@ final class FloorSystem implements WatchSystem {
                 return node.get("status").asString();
             });
         });
+        AtomicInteger answers = new AtomicInteger(); // the n of the next delay
         WatchSystem.report(
                 get.expand(status -> COMPLETED.equals(status)
                         ? Mono.empty()
-                        : Mono.delay(INTERVAL).then(get)),
+                        : Mono.delay(schedule.delay(answers.getAndIncrement())).then(get)),
                 COMPLETED::equals,
                 COMPLETED::equals,
                 listener);

@@ -16,38 +16,24 @@ record TaskScript(String id, Duration pendingFor, Duration runningFor) {
         return pendingFor.plus(runningFor);
     }
 
+    /** The id of the i-th task of a zone; the measured JVM names its watches the same way. */
+    static String id(int i) {
+        return String.format(Locale.ROOT, "task-%05d", i);
+    }
+
     /**
      * {@code n} scripts drawn from {@code seed}: total durations {@code min + lognormal(median, sigma)}, capped at
      * {@code max}; 20 % of each is spent pending, the rest running. The same seed gives the same scripts.
      */
-    static List<TaskScript> generate(long seed, int n, Profile profile) {
+    static List<TaskScript> generate(long seed, int n, Durations durations) {
         SplittableRandom random = new SplittableRandom(seed);
         List<TaskScript> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             double gaussian = gaussian(random);
-            double ms = profile.minMillis + profile.medianMillis * Math.exp(profile.sigma * gaussian);
-            long total = (long) Math.min(profile.maxMillis, ms);
+            double ms = durations.min.toMillis() + durations.median.toMillis() * Math.exp(durations.sigma * gaussian);
+            long total = (long) Math.min(durations.max.toMillis(), ms);
             long pending = total / 5;
-            out.add(new TaskScript(
-                    String.format(Locale.ROOT, "task-%05d", i),
-                    Duration.ofMillis(pending),
-                    Duration.ofMillis(total - pending)));
-        }
-        return out;
-    }
-
-    /**
-     * Warm-up tasks, scripted when the measured JVM is ready for them, so that the measured round starts with the code
-     * paths (200 and 303) compiled: 2–6 s each (0.5–1.5 s when {@code quick}), several polls apiece.
-     */
-    static List<TaskScript> warmup(int n, boolean quick) {
-        List<TaskScript> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            long total = quick ? 500 + 25L * (i % 40) : 2_000 + 100L * (i % 40);
-            out.add(new TaskScript(
-                    String.format(Locale.ROOT, "warm-%05d", i),
-                    Duration.ofMillis(total / 2),
-                    Duration.ofMillis(total - total / 2)));
+            out.add(new TaskScript(id(i), Duration.ofMillis(pending), Duration.ofMillis(total - pending)));
         }
         return out;
     }
@@ -59,31 +45,49 @@ record TaskScript(String id, Duration pendingFor, Duration runningFor) {
         return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
     }
 
-    /** Workload shapes: how long tasks live, and how long to let all watches settle before measuring heap. */
-    enum Profile {
+    /**
+     * How long tasks live: {@code min} plus a log-normal of median {@code median} and shape {@code sigma}, capped at
+     * {@code max}. Written {@code min,median,max} on the command line (sigma stays the preset's).
+     */
+    record Durations(Duration min, Duration median, double sigma, Duration max) {
+
         /** The smoke test and {@code --quick}: tasks of about 1.4–2.5 s. */
-        QUICK(1_200, 400, 0.5, 2_500),
-        /** The comparison: 4 s plus a log-normal of median 8 s, capped at 40 s. */
-        STANDARD(4_000, 8_000, 0.8, 40_000),
-        /** Scale mode: 10,000 watches that must all be in flight while heap is measured: 15 s plus median 15 s. */
-        SCALE(15_000, 15_000, 0.5, 60_000);
+        static final Durations QUICK =
+                new Durations(Duration.ofMillis(1_200), Duration.ofMillis(400), 0.5, Duration.ofMillis(2_500));
+        /**
+         * The comparison: 2 s plus a log-normal of median 4 s, capped at 16 s (mean about 7.5 s, 7–8 polls on the
+         * default schedule). Short enough that three warm-up phases and the measured one take about a minute.
+         */
+        static final Durations STANDARD =
+                new Durations(Duration.ofSeconds(2), Duration.ofSeconds(4), 0.8, Duration.ofSeconds(16));
+        /**
+         * Scale mode: every watch must still be in flight when heap is measured after the 60 s start ramp, so tasks
+         * last 90 s plus a log-normal of median 30 s, capped at 180 s.
+         */
+        static final Durations SCALE =
+                new Durations(Duration.ofSeconds(90), Duration.ofSeconds(30), 0.5, Duration.ofSeconds(180));
 
-        final long minMillis;
-        final long medianMillis;
-        final double sigma;
-        final long maxMillis;
-
-        Profile(long minMillis, long medianMillis, double sigma, long maxMillis) {
-            this.minMillis = minMillis;
-            this.medianMillis = medianMillis;
-            this.sigma = sigma;
-            this.maxMillis = maxMillis;
+        Durations {
+            if (min.isNegative() || median.isNegative() || max.compareTo(min) < 0 || max.isZero()) {
+                throw new IllegalArgumentException(
+                        "need 0 <= min <= max, max > 0, got " + min + ", " + median + ", " + max);
+            }
         }
 
-        /** How long after starting all watches the in-flight heap is measured: every first poll has returned. */
-        Duration settle(int watches) {
-            long ms = Math.min(minMillis / 2, 700 + watches / 4L);
-            return Duration.ofMillis(ms);
+        /** {@code min,median,max}, keeping this preset's sigma. */
+        Durations with(String text) {
+            String[] parts = text.split(",");
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("durations are min,median,max (such as 2s,4s,16s), got " + text);
+            }
+            return new Durations(
+                    Schedule.duration(parts[0]), Schedule.duration(parts[1]), sigma, Schedule.duration(parts[2]));
+        }
+
+        @Override
+        public String toString() {
+            return Schedule.format(min) + " + lognormal(median " + Schedule.format(median) + ", sigma " + sigma
+                    + "), at most " + Schedule.format(max);
         }
     }
 }

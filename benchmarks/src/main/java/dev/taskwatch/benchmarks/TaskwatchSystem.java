@@ -8,25 +8,28 @@ import dev.taskwatch.reactor.WatchOptions;
 import java.net.URI;
 
 /**
- * taskwatch as its README shows it: one {@link CatalogTasksClient} with its defaults, one {@link TaskWatcher} with
- * {@link WatchOptions#defaults()}, and {@code watch(zone, task)} per task; the completion is the moment the
- * {@code Flux} emits the completed Task.
+ * taskwatch as its README shows it: one {@link CatalogTasksClient} with its defaults (a 64-connection pool), one
+ * {@link TaskWatcher}, and {@code watch(zone, task)} per task; the completion is the moment the {@code Flux} emits
+ * the completed Task. The schedule is set through {@link WatchOptions}: {@code initialDelay}, {@code multiplier},
+ * {@code maxDelay}, {@code jitter(0)}; what the engine does with it on a status transition is the engine's business.
  */
 final class TaskwatchSystem implements WatchSystem {
 
     private final CatalogTasksClient client;
     private final TaskWatcher watcher;
 
-    private TaskwatchSystem(URI baseUrl) {
+    TaskwatchSystem(URI baseUrl, Schedule schedule) {
         this.client = CatalogTasksClient.builder()
                 .baseUrl(baseUrl)
                 .credentials(Credentials.none())
                 .build();
-        this.watcher = TaskWatcher.create(client, WatchOptions.defaults());
-    }
-
-    static WatchSystem create(URI baseUrl) {
-        return new TaskwatchSystem(baseUrl);
+        this.watcher = TaskWatcher.create(
+                client,
+                WatchOptions.defaults()
+                        .initialDelay(schedule.initial())
+                        .multiplier(schedule.multiplier())
+                        .maxDelay(schedule.max())
+                        .jitter(0));
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * One way of waiting for a catalog task to complete: taskwatch, a peer poller, or the bare floor. Each
@@ -20,7 +21,10 @@ interface WatchSystem extends AutoCloseable {
      */
     void watch(String zoneId, String taskId, Listener listener);
 
-    /** Releases connection pools, event loops and executors. */
+    /**
+     * Releases connection pools (closing their connections), event loops and executors. The comparison closes the
+     * warmed-up system and builds a new one, so every system starts its measured phase without connections.
+     */
     @Override
     void close();
 
@@ -33,33 +37,42 @@ interface WatchSystem extends AutoCloseable {
         void failed(Throwable error);
     }
 
-    /** The systems of the comparison, in report order. */
+    /** The systems of the comparison, in report order; each polls on the {@link Schedule} it is created with. */
     enum Kind {
-        TASKWATCH("taskwatch"),
-        AZURE("azure-core PollerFlux"),
-        AWS("aws AsyncWaiter"),
-        FLOOR("floor");
+        TASKWATCH("taskwatch", "taskwatch"),
+        AZURE("azure", "azure-core PollerFlux"),
+        AWS("aws", "aws AsyncWaiter (netty-nio-client)"),
+        AWS_REACTOR("aws-reactor", "aws AsyncWaiter (Reactor Netty)"),
+        FLOOR("floor", "floor");
+
+        /** The name on the command line ({@code --systems}) and in zone ids. */
+        final String cliName;
 
         final String label;
 
-        Kind(String label) {
+        Kind(String cliName, String label) {
+            this.cliName = cliName;
             this.label = label;
         }
 
-        String cliName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         static Kind parse(String name) {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            String wanted = name.trim().toLowerCase(Locale.ROOT);
+            for (Kind k : values()) {
+                if (k.cliName.equals(wanted)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException(
+                    "unknown system " + name + " (known: taskwatch, azure, aws, aws-reactor," + " floor)");
         }
 
-        WatchSystem create(URI baseUrl) {
+        WatchSystem create(URI baseUrl, Schedule schedule) {
             return switch (this) {
-                case TASKWATCH -> TaskwatchSystem.create(baseUrl);
-                case AZURE -> new AzurePollerSystem(baseUrl);
-                case AWS -> new AwsWaiterSystem(baseUrl);
-                case FLOOR -> new FloorSystem(baseUrl);
+                case TASKWATCH -> new TaskwatchSystem(baseUrl, schedule);
+                case AZURE -> new AzurePollerSystem(baseUrl, schedule);
+                case AWS -> AwsWaiterSystem.overSdkNettyNio(baseUrl, schedule);
+                case AWS_REACTOR -> AwsWaiterSystem.overReactorNetty(baseUrl, schedule);
+                case FLOOR -> new FloorSystem(baseUrl, schedule);
             };
         }
     }
@@ -91,6 +104,17 @@ interface WatchSystem extends AutoCloseable {
                         listener.failed(new IllegalStateException("ended without a terminal status"));
                     }
                 });
+    }
+
+    /**
+     * A Reactor Netty pool of the shape taskwatch's client uses (64 connections, no limit on waiting acquisitions), for
+     * the systems that bring their own Reactor Netty client, so no system is helped or hurt by its pool size.
+     */
+    static ConnectionProvider pool(String name) {
+        return ConnectionProvider.builder(name)
+                .maxConnections(64)
+                .pendingAcquireMaxCount(-1)
+                .build();
     }
 
     /** {@code {base}/zones/{zone}/catalog_tasks/{task}}; ids in the benchmarks never need escaping. */

@@ -1,6 +1,7 @@
 package dev.taskwatch.benchmarks;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,14 +15,26 @@ interface Workload extends AutoCloseable {
     /** The base URL clients are pointed at. */
     URI baseUrl();
 
-    /** Adds {@code tasks} to {@code zone}; their scripted clocks start now. */
-    void script(String zone, List<TaskScript> tasks);
+    /**
+     * Adds {@code tasks} to {@code zone}. The i-th task's clock starts {@code i × ramp / n} from now, when the measured
+     * JVM starts its watch (it starts them at that pace), so every task lives its scripted life under watch.
+     */
+    void script(String zone, List<TaskScript> tasks, Duration ramp);
 
     /** When the server started answering {@code completed} for a task (its transition time). */
     Instant completedAt(String zone, String taskId);
 
     /** How many task status requests {@code zone} has received so far. */
     long requests(String zone);
+
+    /** How many of {@code zone}'s tasks have received at least one request. */
+    int tasksPolled(String zone);
+
+    /**
+     * The arrival times (epoch milliseconds) of {@code zone}'s recorded requests, one array per task, oldest first;
+     * empty when the server records none. Complete only if the recording limit held the whole zone.
+     */
+    List<long[]> requestTimes(String zone);
 
     /** A short name for reports. */
     String describe();
