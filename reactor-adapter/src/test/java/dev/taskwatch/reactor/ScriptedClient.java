@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -27,6 +28,8 @@ final class ScriptedClient implements CatalogTasksClient {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger subscriptions = new AtomicInteger();
     final AtomicInteger cancellations = new AtomicInteger();
+    /** The clock request times are read from; null for the current {@link Schedulers#parallel()}. */
+    volatile @Nullable Scheduler clock;
 
     ScriptedClient(Object... script) {
         this.script = Arrays.asList(script);
@@ -38,7 +41,7 @@ final class ScriptedClient implements CatalogTasksClient {
         Object entry = script.get(Math.min(n, script.size() - 1));
         return Mono.defer(() -> {
                     subscriptions.incrementAndGet();
-                    callNanos.add(Schedulers.parallel().now(TimeUnit.NANOSECONDS));
+                    callNanos.add((clock != null ? clock : Schedulers.parallel()).now(TimeUnit.NANOSECONDS));
                     requestIds.add(clientRequestId);
                     return toMono(entry);
                 })
@@ -57,6 +60,19 @@ final class ScriptedClient implements CatalogTasksClient {
             return Mono.error(e);
         }
         return (Mono<TaskResponse>) entry;
+    }
+
+    /** Reads request times from {@code clock} instead of the current parallel scheduler. */
+    ScriptedClient clock(Scheduler clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    /** Times of the requests, in milliseconds of virtual time. */
+    List<Long> callMillis() {
+        synchronized (callNanos) {
+            return callNanos.stream().map(ns -> ns / 1_000_000L).toList();
+        }
     }
 
     /** Times of the requests, in whole seconds of virtual time. */

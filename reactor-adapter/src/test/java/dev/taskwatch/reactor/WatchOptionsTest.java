@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -67,7 +68,32 @@ class WatchOptionsTest {
                 Arguments.of((UnaryOperator<WatchOptions>) o -> o.jitter(-0.1), "-0.1"),
                 Arguments.of((UnaryOperator<WatchOptions>) o -> o.timeout(Duration.ofMillis(-5)), "PT-0.005S"),
                 Arguments.of((UnaryOperator<WatchOptions>) o -> o.notFoundGrace(Duration.ofSeconds(-3)), "PT-3S"),
+                // Too long for a long of nanoseconds: deadline arithmetic would overflow.
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.timeout(ChronoUnit.FOREVER.getDuration()), "timeout"),
+                Arguments.of(
+                        (UnaryOperator<WatchOptions>)
+                                o -> o.timeout(Duration.ofNanos(Long.MAX_VALUE).plusNanos(1)),
+                        "PT2562047H47M16.854775808S"),
+                Arguments.of((UnaryOperator<WatchOptions>) o -> o.maxDelay(Duration.ofDays(365L * 300)), "maxDelay"),
+                Arguments.of(
+                        (UnaryOperator<WatchOptions>) o -> o.initialDelay(Duration.ofDays(365L * 300)), "initialDelay"),
+                Arguments.of(
+                        (UnaryOperator<WatchOptions>) o -> o.notFoundGrace(Duration.ofDays(365L * 300)),
+                        "notFoundGrace"),
                 Arguments.of((UnaryOperator<WatchOptions>) o -> o.maxConsecutiveErrors(-1), "-1"));
+    }
+
+    @Test
+    void theLongestTimeoutThatFitsIsAcceptedAndAWatchWithItCompletes() {
+        WatchOptions longest = WatchOptions.defaults().timeout(Duration.ofNanos(Long.MAX_VALUE));
+        ScriptedClient client = new ScriptedClient(Tasks.response("running"), Tasks.response("completed"));
+
+        reactor.test.StepVerifier.withVirtualTime(
+                        () -> TaskWatcher.create(client, longest.jitter(0)).watch(Tasks.ZONE, Tasks.TASK))
+                .expectNextCount(1)
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNextCount(1)
+                .verifyComplete();
     }
 
     @ParameterizedTest
