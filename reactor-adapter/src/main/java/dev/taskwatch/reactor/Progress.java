@@ -208,14 +208,18 @@ final class Progress {
         return new Step(emission, false, null, delay, hint, cause);
     }
 
-    /** min(maxDelay, initialDelay × multiplier^n), spread by ±jitter but never above maxDelay. */
+    /**
+     * min(maxDelay, initialDelay × multiplier^n), spread by ±jitter but kept within [initialDelay, maxDelay]: the
+     * options' shortest and longest wait hold whatever the dice say.
+     */
     private long backoff(int n) {
+        double min = WatchOptions.nanos(options.initialDelay());
         double max = WatchOptions.nanos(options.maxDelay());
-        double delay = Math.min(max, WatchOptions.nanos(options.initialDelay()) * Math.pow(options.multiplier(), n));
+        double delay = Math.min(max, min * Math.pow(options.multiplier(), n));
         double jitter = options.jitter();
         if (jitter > 0) {
             double spread = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-            delay = Math.min(max, delay * spread);
+            delay = Math.max(Math.min(min, max), Math.min(max, delay * spread));
         }
         return (long) delay;
     }

@@ -24,9 +24,9 @@ import reactor.core.scheduler.Schedulers;
  * TaskWatcher watcher = TaskWatcher.create(client, options);
  * }</pre>
  *
- * <p>The delay before poll {@code n + 2} (counting the polls of the watch from 0) is
- * {@code min(maxDelay, initialDelay × multiplier^n)}, spread at random by {@code ±jitter} of itself but never above
- * {@code maxDelay}. It keeps growing across transitions: a task that just started running is not about to finish. A
+ * <p>The delay after poll {@code n} (counting a watch's polls from 0) is
+ * {@code min(maxDelay, initialDelay × multiplier^n)}, spread at random by {@code ±jitter} of itself but never below
+ * {@code initialDelay} nor above {@code maxDelay}. It keeps growing across transitions: a task that just started running is not about to finish. A
  * server hint ({@code Retry-After}, {@code retry-after-ms}) replaces it, above {@code maxDelay} too, but never below
  * {@code initialDelay}.
  *
@@ -153,8 +153,9 @@ public final class WatchOptions {
     }
 
     /**
-     * The random spread of each computed delay, as a fraction of it: {@code 0.2} means ±20 %. Spreading keeps many
-     * watchers from polling in lockstep. Defaults to {@code 0.2}.
+     * The random spread of each computed delay, as a fraction of it: {@code 0.2} means ±20 %, within
+     * {@code [initialDelay, maxDelay]}. Spreading keeps many watchers from polling in lockstep. Defaults to
+     * {@code 0.2}.
      *
      * @throws IllegalArgumentException if not in {@code [0, 1)}
      */
