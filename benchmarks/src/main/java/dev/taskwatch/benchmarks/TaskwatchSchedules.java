@@ -21,24 +21,62 @@ final class TaskwatchSchedules {
 
     private TaskwatchSchedules() {}
 
+    /** The schedule before the study: 1 s × 2 up to 10 s (now without the reset on transitions). */
+    static final WatchOptions PREVIOUS_DEFAULTS = WatchOptions.defaults()
+            .initialDelay(Duration.ofSeconds(1))
+            .multiplier(2)
+            .maxDelay(Duration.ofSeconds(10))
+            .jitter(0.2);
+
     static List<RequestEfficiency.Outcome> outcomes(long[] durations) {
         WatchOptions d = WatchOptions.defaults();
         List<RequestEfficiency.Outcome> out = new ArrayList<>();
         out.add(run(durations, d, "taskwatch defaults", describe(d)));
+        out.add(run(durations, PREVIOUS_DEFAULTS, "taskwatch previous defaults", describe(PREVIOUS_DEFAULTS)));
         WatchOptions max5 = d.maxDelay(Duration.ofSeconds(5));
         out.add(run(durations, max5, "taskwatch maxDelay 5 s", describe(max5)));
-        WatchOptions max20 = d.maxDelay(Duration.ofSeconds(20));
-        out.add(run(durations, max20, "taskwatch maxDelay 20 s", describe(max20)));
-        WatchOptions start2 = d.initialDelay(Duration.ofSeconds(2));
-        out.add(run(durations, start2, "taskwatch initialDelay 2 s", describe(start2)));
-        WatchOptions start3 = d.initialDelay(Duration.ofSeconds(3));
-        out.add(run(durations, start3, "taskwatch initialDelay 3 s", describe(start3)));
+        WatchOptions start1 = d.initialDelay(Duration.ofSeconds(1));
+        out.add(run(durations, start1, "taskwatch initialDelay 1 s", describe(start1)));
         return out;
+    }
+
+    /**
+     * Every schedule of the grid, jitter as the defaults': the candidates the defaults were chosen from (see
+     * {@link RequestEfficiency#search}).
+     */
+    static List<RequestEfficiency.Outcome> grid(long[] durations) {
+        List<RequestEfficiency.Outcome> out = new ArrayList<>();
+        for (long initialMs : new long[] {750, 1000, 1250, 1500, 1750, 2000, 2500}) {
+            for (double multiplier : new double[] {1.15, 1.2, 1.25, 1.3, 1.4, 1.5, 2.0}) {
+                for (long maxS : new long[] {6, 8, 9, 10, 11, 12}) {
+                    WatchOptions o = WatchOptions.defaults()
+                            .initialDelay(Duration.ofMillis(initialMs))
+                            .multiplier(multiplier)
+                            .maxDelay(Duration.ofSeconds(maxS));
+                    out.add(run(durations, o, name(o), describe(o)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The options a {@link #name} stands for (defaults' jitter). */
+    static WatchOptions options(String name) {
+        String[] parts = name.substring("taskwatch ".length()).split(" ");
+        return WatchOptions.defaults()
+                .initialDelay(Duration.ofMillis(Math.round(Double.parseDouble(parts[0]) * 1000)))
+                .multiplier(Double.parseDouble(parts[2].substring(1)))
+                .maxDelay(Duration.ofMillis(Math.round(Double.parseDouble(parts[4]) * 1000)));
+    }
+
+    static String name(WatchOptions o) {
+        return "taskwatch " + o.initialDelay().toMillis() / 1000.0 + " s ×" + o.multiplier() + " → "
+                + o.maxDelay().toMillis() / 1000.0 + " s";
     }
 
     static String describe(WatchOptions o) {
         return "initialDelay " + o.initialDelay().toMillis() / 1000.0 + " s × " + o.multiplier() + " up to "
-                + o.maxDelay().toMillis() / 1000.0 + " s, jitter ±" + o.jitter() + ", reset on transitions";
+                + o.maxDelay().toMillis() / 1000.0 + " s, jitter ±" + o.jitter() + ", no reset on transitions";
     }
 
     static RequestEfficiency.Outcome run(long[] durations, WatchOptions options, String name, String how) {

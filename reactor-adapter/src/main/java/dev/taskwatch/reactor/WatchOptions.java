@@ -37,10 +37,12 @@ public final class WatchOptions {
 
     private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
+    // The backoff that needs the fewest requests per task while the p95 task is seen within half its duration and
+    // within 10 s, for log-normal durations (median 20 s, p95 2 min): BENCHMARKS.md, "Request efficiency".
     private static final WatchOptions DEFAULTS = new WatchOptions(
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(10),
-            2.0,
+            Duration.ofMillis(1750),
+            Duration.ofSeconds(12),
+            1.25,
             0.2,
             null,
             Duration.ofSeconds(30),
@@ -85,14 +87,17 @@ public final class WatchOptions {
         this.meterRegistry = meterRegistry;
     }
 
-    /** The defaults: 1 s initial delay, ×2, 10 s max delay, jitter 0.2, no timeout, 30 s not-found grace, 10 errors. */
+    /**
+     * The defaults: 1.75 s initial delay, ×1.25, 12 s max delay (delays of 1.75, 2.2, 2.7, 3.4 … 12 s), jitter 0.2,
+     * no timeout, 30 s not-found grace, 10 errors in a row.
+     */
     public static WatchOptions defaults() {
         return DEFAULTS;
     }
 
     /**
      * The delay after the first poll, the first step of the backoff, and the shortest wait a server hint can ask
-     * for. Defaults to 1 second.
+     * for. Defaults to 1.75 seconds.
      *
      * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds
      */
@@ -112,7 +117,7 @@ public final class WatchOptions {
 
     /**
      * The longest computed delay between polls; it caps {@link #initialDelay(Duration)} too. Server hints may exceed
-     * it. Defaults to 10 seconds.
+     * it. Defaults to 12 seconds.
      *
      * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds
      */
@@ -131,7 +136,7 @@ public final class WatchOptions {
     }
 
     /**
-     * The factor by which each delay grows over the previous one. Defaults to {@code 2.0}.
+     * The factor by which each delay grows over the previous one. Defaults to {@code 1.25}.
      *
      * @throws IllegalArgumentException if below {@code 1.0}, infinite or NaN
      */

@@ -25,7 +25,7 @@ import reactor.core.scheduler.Schedulers;
  */
 class TaskWatcherDeadlineTest {
 
-    private static final WatchOptions NO_JITTER = WatchOptions.defaults().jitter(0);
+    private static final WatchOptions NO_JITTER = Tasks.ONE_TWO_TEN;
 
     /** What a subscriber saw: its tasks, then "complete" or the error. */
     private static final class Seen {

@@ -25,7 +25,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 /** DESIGN.md §4.10: one polling loop per task and watcher, and a registry that never leaks. */
 class TaskWatcherSharingTest {
 
-    private static final WatchOptions NO_JITTER = WatchOptions.defaults().jitter(0);
+    private static final WatchOptions NO_JITTER = Tasks.ONE_TWO_TEN;
 
     @Test
     void fiftyConcurrentSubscribersShareOnePollSequence() {

@@ -31,7 +31,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 /** DESIGN.md §4, line by line, on virtual time against a scripted source. */
 class TaskWatcherTest {
 
-    private static final WatchOptions NO_JITTER = WatchOptions.defaults().jitter(0);
+    private static final WatchOptions NO_JITTER = Tasks.ONE_TWO_TEN;
 
     private static Task status(String s) {
         return task(s);
@@ -243,7 +243,7 @@ class TaskWatcherTest {
     @Test
     void jitterSpreadsDelaysWithinBoundsAndNeverAboveMaxDelay() {
         ScriptedClient client = new ScriptedClient(response("pending"));
-        WatchOptions options = WatchOptions.defaults().jitter(0.5);
+        WatchOptions options = NO_JITTER.jitter(0.5);
 
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, options).watch(ZONE, TASK))
                 .expectNext(status("pending"))

@@ -18,6 +18,16 @@ final class Tasks {
     static final String TASK = "task-1";
     static final Instant CREATED = Instant.parse("2026-01-01T00:00:00Z");
 
+    /**
+     * 1 s × 2 up to 10 s without jitter: delays of 1, 2, 4, 8, 10, 10 … s, so that a test's expected request times
+     * are easy to read and do not move when the defaults do.
+     */
+    static final WatchOptions ONE_TWO_TEN = WatchOptions.defaults()
+            .initialDelay(Duration.ofSeconds(1))
+            .multiplier(2)
+            .maxDelay(Duration.ofSeconds(10))
+            .jitter(0);
+
     private Tasks() {}
 
     /** A full task as a 200 reports it. */

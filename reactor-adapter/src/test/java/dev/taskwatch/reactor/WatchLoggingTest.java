@@ -24,7 +24,7 @@ class WatchLoggingTest {
     void logsEachPollAndRetryAtDebug() throws Exception {
         ScriptedClient client = new ScriptedClient(response("pending"), apiError(503), response("completed"));
         AtomicInteger n = new AtomicInteger();
-        WatchOptions options = WatchOptions.defaults().jitter(0).clientRequestIds(() -> "req-" + n.incrementAndGet());
+        WatchOptions options = Tasks.ONE_TWO_TEN.clientRequestIds(() -> "req-" + n.incrementAndGet());
 
         String log = captureDebugOutput(() -> StepVerifier.withVirtualTime(
                         () -> TaskWatcher.create(client, options).watch(ZONE, TASK))

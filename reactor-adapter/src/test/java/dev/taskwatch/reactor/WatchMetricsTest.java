@@ -28,7 +28,7 @@ class WatchMetricsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ScriptedClient client =
                 new ScriptedClient(response("pending"), apiError(503), response("running"), response("completed"));
-        WatchOptions options = WatchOptions.defaults().jitter(0).meterRegistry(registry);
+        WatchOptions options = Tasks.ONE_TWO_TEN.meterRegistry(registry);
 
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, options).watch(ZONE, TASK))
                 .thenAwait(Duration.ofSeconds(10))

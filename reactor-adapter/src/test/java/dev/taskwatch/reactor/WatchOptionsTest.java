@@ -21,9 +21,9 @@ class WatchOptionsTest {
     @Test
     void defaultsAreAsDocumented() {
         WatchOptions d = WatchOptions.defaults();
-        assertThat(d.initialDelay()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(d.maxDelay()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(d.multiplier()).isEqualTo(2.0);
+        assertThat(d.initialDelay()).isEqualTo(Duration.ofMillis(1750));
+        assertThat(d.maxDelay()).isEqualTo(Duration.ofSeconds(12));
+        assertThat(d.multiplier()).isEqualTo(1.25);
         assertThat(d.jitter()).isEqualTo(0.2);
         assertThat(d.timeout()).isNull();
         assertThat(d.notFoundGrace()).isEqualTo(Duration.ofSeconds(30));
@@ -51,7 +51,7 @@ class WatchOptionsTest {
         assertThat(custom.timeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(custom.notFoundGrace()).isZero();
         assertThat(custom.maxConsecutiveErrors()).isEqualTo(3);
-        assertThat(d.initialDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(d.initialDelay()).isEqualTo(Duration.ofMillis(1750));
         assertThat(d.timeout()).isNull();
         assertThat(WatchOptions.defaults().maxConsecutiveErrors()).isEqualTo(10);
     }
@@ -85,11 +85,11 @@ class WatchOptionsTest {
 
     @Test
     void theLongestTimeoutThatFitsIsAcceptedAndAWatchWithItCompletes() {
-        WatchOptions longest = WatchOptions.defaults().timeout(Duration.ofNanos(Long.MAX_VALUE));
+        WatchOptions longest = Tasks.ONE_TWO_TEN.timeout(Duration.ofNanos(Long.MAX_VALUE));
         ScriptedClient client = new ScriptedClient(Tasks.response("running"), Tasks.response("completed"));
 
         reactor.test.StepVerifier.withVirtualTime(
-                        () -> TaskWatcher.create(client, longest.jitter(0)).watch(Tasks.ZONE, Tasks.TASK))
+                        () -> TaskWatcher.create(client, longest).watch(Tasks.ZONE, Tasks.TASK))
                 .expectNextCount(1)
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNextCount(1)

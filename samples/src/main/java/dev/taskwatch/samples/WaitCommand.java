@@ -59,15 +59,15 @@ final class WaitCommand implements Callable<Integer> {
     @Option(
             names = "--initial-delay",
             converter = DurationConverter.class,
-            description = "First delay between polls (default: 1s).")
+            description = "First delay between polls (default: 1750ms).")
     @Nullable
     Duration initialDelay;
 
-    @Option(names = "--max-delay", converter = DurationConverter.class, description = "Largest delay (default: 10s).")
+    @Option(names = "--max-delay", converter = DurationConverter.class, description = "Largest delay (default: 12s).")
     @Nullable
     Duration maxDelay;
 
-    @Option(names = "--multiplier", description = "Backoff multiplier (default: 2.0).")
+    @Option(names = "--multiplier", description = "Backoff multiplier (default: 1.25).")
     @Nullable
     Double multiplier;
 
