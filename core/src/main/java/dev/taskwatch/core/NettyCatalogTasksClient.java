@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.Connection;
+import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
@@ -220,6 +221,18 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
         return e instanceof CatalogApiException api && api.httpStatus() == 401;
     }
 
+    /**
+     * Releases the body of a response that a cancelled exchange dropped unread. Reactor Netty hands the response over
+     * before its body is read; a cancel that lands just before makes it discard the response instead, and a body
+     * that arrived with the head is then already queued on the connection, which goes back to the pool with it and
+     * never releases it.
+     */
+    private static void discardUnread(Connection dropped) {
+        if (dropped instanceof ChannelOperations<?, ?> response) {
+            response.discard();
+        }
+    }
+
     /** One logical request; {@link #send} may run twice (the 401 retry). */
     private final class Exchange {
         final String path;
@@ -239,8 +252,11 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
 
         /** @param authorization the {@code Authorization} value for this request only (an OAuth2 token), or null */
         Mono<TaskResponse> send(@Nullable String authorization) {
-            Mono<TaskResponse> response =
-                    get.uri(path).response(this::handle).single().onErrorMap(e -> failure(e, authorization));
+            Mono<TaskResponse> response = get.uri(path)
+                    .response(this::handle)
+                    .doOnDiscard(Connection.class, NettyCatalogTasksClient::discardUnread)
+                    .single()
+                    .onErrorMap(e -> failure(e, authorization));
             if (authorization != null || clientRequestId != null) {
                 response = response.contextWrite(
                         Context.of(RequestHeaders.class, new RequestHeaders(authorization, clientRequestId)));
