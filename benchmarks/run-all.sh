@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-benchmarks/target/benchmarks.jar}
 OUT=benchmarks/results
-WATCHES=${WATCHES:-1000}
+WATCHES=${WATCHES:-2000}
 ROUNDS=${ROUNDS:-3}
 SCHEDULE=${SCHEDULE:-200ms,2,2s}
 SCALE_WATCHES=${SCALE_WATCHES:-100000}
