@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
@@ -36,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
@@ -93,6 +95,9 @@ import reactor.netty.resources.LoopResources;
 public final class CatalogSimulator implements AutoCloseable {
 
     private static final AsciiString JSON = AsciiString.cached("application/json");
+    /** Set on a connection by {@link Fault#closeOnReuse()}: its next request is closed on, unanswered. */
+    private static final AttributeKey<Boolean> CLOSE_ON_NEXT_REQUEST = AttributeKey.valueOf("taskwatch.closeOnReuse");
+
     private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
     private static final AsciiString RETRY_AFTER_MS = AsciiString.cached("retry-after-ms");
     private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
@@ -251,6 +256,13 @@ public final class CatalogSimulator implements AutoCloseable {
     private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
         long now = clock.millis();
         recorder.count();
+        Channel channel = channel(req);
+        if (channel.hasAttr(CLOSE_ON_NEXT_REQUEST)) {
+            // Left open by Fault.closeOnReuse(): the request that reuses the connection finds it closing.
+            record(req, now, null, null, 0, Fault.closeOnReuse());
+            channel.close();
+            return Mono.never();
+        }
         String uri = req.uri();
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
@@ -398,6 +410,26 @@ public final class CatalogSimulator implements AutoCloseable {
                 hints(res.responseHeaders(), fault.retryAfterSeconds, fault.retryAfterMillis);
                 return sendBody(res, HttpResponseStatus.OK, JSON, oversized(currentBody(plan, now), fault.bytes));
             }
+            case CLOSE_ON_REUSE -> {
+                record(req, now, zoneId, taskId, answered(plan, n, now), fault);
+                channel(req).attr(CLOSE_ON_NEXT_REQUEST).set(Boolean.TRUE);
+                return answer(res, task, plan, n, path, now);
+            }
+            case CLOSE_DELIMITED -> {
+                int status = answered(plan, n, now);
+                record(req, now, zoneId, taskId, status, fault);
+                res.keepAlive(false);
+                if (status != 200) {
+                    return answer(res, task, plan, n, path, now);
+                }
+                // A Flux, not a Mono: for a Mono Reactor Netty computes a Content-Length itself.
+                res.chunkedTransfer(false)
+                        .status(HttpResponseStatus.OK)
+                        .responseHeaders()
+                        .set(HttpHeaderNames.CONTENT_TYPE, JSON);
+                hints(res.responseHeaders(), plan.hintSeconds, plan.hintMillis);
+                return res.send(Flux.just(Unpooled.wrappedBuffer(currentBody(plan, now))));
+            }
             case STALE_STATUS -> {
                 record(req, now, zoneId, taskId, 200, fault);
                 hints(res.responseHeaders(), fault.retryAfterSeconds, fault.retryAfterMillis);
@@ -408,13 +440,31 @@ public final class CatalogSimulator implements AutoCloseable {
         throw new IllegalStateException("unhandled fault " + fault);
     }
 
-    /** Completes after {@code delay} on the connection's event loop: no thread waits, and cancelling stops it. */
-    private static Mono<Void> timer(HttpServerRequest req, Duration delay) {
+    /** The status of the scripted answer to request {@code n}: a 404 while invisible, else 200 or 303. */
+    private static int answered(ScriptedTask.Plan plan, int n, long now) {
+        return n <= plan.notFoundFor ? 404 : scriptedStatus(plan, now);
+    }
+
+    /** The scripted answer to request {@code n}, as if no fault had been scripted for it. */
+    private Publisher<Void> answer(
+            HttpServerResponse res, ScriptedTask task, ScriptedTask.Plan plan, int n, String path, long now) {
+        return n <= plan.notFoundFor
+                ? sendError(res, 404, "catalog task not found", path, now, null, null)
+                : sendScripted(res, task, plan, now);
+    }
+
+    private static Channel channel(HttpServerRequest req) {
         Channel[] channel = new Channel[1];
         req.withConnection(c -> channel[0] = c.channel());
+        return channel[0];
+    }
+
+    /** Completes after {@code delay} on the connection's event loop: no thread waits, and cancelling stops it. */
+    private static Mono<Void> timer(HttpServerRequest req, Duration delay) {
+        Channel channel = channel(req);
         return Mono.create(sink -> {
             ScheduledFuture<?> f =
-                    channel[0].eventLoop().schedule(() -> sink.success(), delay.toNanos(), TimeUnit.NANOSECONDS);
+                    channel.eventLoop().schedule(() -> sink.success(), delay.toNanos(), TimeUnit.NANOSECONDS);
             sink.onCancel(() -> f.cancel(false));
         });
     }

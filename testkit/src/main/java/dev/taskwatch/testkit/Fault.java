@@ -31,7 +31,9 @@ public final class Fault {
         STALL,
         MALFORMED_BODY,
         OVERSIZED_BODY,
-        STALE_STATUS
+        STALE_STATUS,
+        CLOSE_ON_REUSE,
+        CLOSE_DELIMITED
     }
 
     private static final Fault RESET = new Fault(Kind.RESET, 0, null, 0, -1, -1);
@@ -39,6 +41,8 @@ public final class Fault {
     private static final Fault MALFORMED = new Fault(Kind.MALFORMED_BODY, 200, null, 0, -1, -1);
     private static final Fault STALE = new Fault(Kind.STALE_STATUS, 200, null, 0, -1, -1);
     private static final Fault HTML = new Fault(Kind.HTML_BAD_GATEWAY, 502, null, 0, -1, -1);
+    private static final Fault CLOSE_ON_REUSE = new Fault(Kind.CLOSE_ON_REUSE, 0, null, 0, -1, -1);
+    private static final Fault CLOSE_DELIMITED = new Fault(Kind.CLOSE_DELIMITED, 0, null, 0, -1, -1);
 
     final Kind kind;
     final int status;
@@ -138,6 +142,25 @@ public final class Fault {
     }
 
     /**
+     * Answers as scripted and keeps the connection open, advertising keep-alive; the next request that arrives on that
+     * connection — whichever task it is for — is read and the connection closed without an answer. This is the race
+     * of a server that closes an idle keep-alive connection just as the client reuses it ("connection prematurely
+     * closed"). The closed request is recorded with status {@code 0}, this fault, and no zone or task.
+     */
+    public static Fault closeOnReuse() {
+        return CLOSE_ON_REUSE;
+    }
+
+    /**
+     * Answers as scripted the way an HTTP/1.0 server does: {@code Connection: close}, no {@code Content-Length} and no
+     * chunked encoding, the body ended by closing the connection. (The status line keeps the request's version,
+     * HTTP/1.1: Reactor Netty's server answers in the version it was asked in.)
+     */
+    public static Fault closeDelimitedBody() {
+        return CLOSE_DELIMITED;
+    }
+
+    /**
      * A copy that also sends {@code Retry-After} in whole seconds (rounded up) with its response. Ignored by
      * {@link #reset()} and the stalls (a stall that ends answers as scripted, with the script's hints).
      *
@@ -158,7 +181,10 @@ public final class Fault {
                 kind, status, stall, bytes, retryAfterSeconds, requireHint(hint).toMillis());
     }
 
-    /** The HTTP status this fault answers with, or {@code 0} when it sends none (reset, stall). */
+    /**
+     * The HTTP status this fault answers with, or {@code 0} when it sends none (reset, stall) or answers as scripted
+     * ({@link #closeOnReuse()}, {@link #closeDelimitedBody()}).
+     */
     public int httpStatus() {
         return status;
     }
@@ -198,6 +224,8 @@ public final class Fault {
             case MALFORMED_BODY -> sb.append("malformedBody()");
             case OVERSIZED_BODY -> sb.append("oversizedBody(").append(bytes).append(')');
             case STALE_STATUS -> sb.append("staleStatus()");
+            case CLOSE_ON_REUSE -> sb.append("closeOnReuse()");
+            case CLOSE_DELIMITED -> sb.append("closeDelimitedBody()");
         }
         if (retryAfterSeconds >= 0) {
             sb.append(".retryAfter(").append(retryAfterSeconds).append("s)");

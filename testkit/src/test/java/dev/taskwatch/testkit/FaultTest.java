@@ -146,6 +146,42 @@ class FaultTest {
     }
 
     @Test
+    void closeOnReuseAnswersThenClosesOnTheNextRequestOnThatConnection() {
+        task().fault(1, Fault.closeOnReuse());
+
+        assertThat(retrieve().status()).isEqualTo(TaskStatus.RUNNING);
+        // The pooled connection is reused and closed under the request: a transient transport failure at once, not
+        // the response timeout.
+        assertThatThrownBy(this::retrieve)
+                .isInstanceOfSatisfying(
+                        CatalogTransportException.class,
+                        e -> assertThat(e.isTransient()).isTrue())
+                .hasMessageContaining("connection closed before the response completed");
+        assertThat(retrieve().status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(sim.requests()).extracting(RecordedRequest::status).containsExactly(200, 0, 200);
+        assertThat(sim.requests())
+                .extracting(RecordedRequest::fault)
+                .containsExactly(Fault.closeOnReuse(), Fault.closeOnReuse(), null);
+    }
+
+    @Test
+    void closeDelimitedBodyIsReadToTheEndOfTheConnection() {
+        task().fault(1, Fault.closeDelimitedBody());
+
+        assertThat(retrieve().status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(retrieve().status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(sim.requests()).extracting(RecordedRequest::status).containsExactly(200, 200);
+        assertThat(sim.requests()).first().satisfies(r -> assertThat(r.fault()).isEqualTo(Fault.closeDelimitedBody()));
+    }
+
+    @Test
+    void closeDelimitedCompletionIsStillA303() {
+        sim.task("zone-1", "task-1").completes("install-1").fault(1, Fault.closeDelimitedBody());
+
+        assertThat(retrieve().status()).isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    @Test
     void stallForeverEndsInTheClientsResponseTimeout() {
         task().fault(1, Fault.stallForever());
 
@@ -312,6 +348,8 @@ class FaultTest {
         assertThat(Fault.stall(Duration.ofSeconds(1))).isNotEqualTo(Fault.stallForever());
         assertThat(Fault.oversizedBody().httpStatus()).isEqualTo(200);
         assertThat(Fault.reset().httpStatus()).isZero();
+        assertThat(Fault.closeOnReuse()).hasToString("Fault.closeOnReuse()");
+        assertThat(Fault.closeDelimitedBody()).hasToString("Fault.closeDelimitedBody()");
         assertThatThrownBy(() -> Fault.status(99)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fault.stall(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fault.oversizedBody(10)).isInstanceOf(IllegalArgumentException.class);
