@@ -256,30 +256,61 @@ public final class CatalogSimulator implements AutoCloseable {
     private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
         long now = clock.millis();
         recorder.count();
-        Channel channel = channel(req);
-        if (channel.hasAttr(CLOSE_ON_NEXT_REQUEST)) {
-            // Left open by Fault.closeOnReuse(): the request that reuses the connection finds it closing.
-            record(req, now, null, null, 0, Fault.closeOnReuse());
-            channel.close();
-            return Mono.never();
-        }
         String uri = req.uri();
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
-        if (path.startsWith("/zones/")) {
-            int slash = path.indexOf('/', 7);
-            int taskStart = slash + TASKS_SEGMENT.length();
-            if (slash > 7
-                    && path.startsWith(TASKS_SEGMENT, slash)
-                    && taskStart < path.length()
-                    && path.indexOf('/', taskStart) < 0) {
-                return taskRequest(req, res, path, slash, now);
-            }
-        } else if (path.equals(TOKEN_PATH)) {
+        Channel channel = channel(req);
+        if (channel.hasAttr(CLOSE_ON_NEXT_REQUEST)) {
+            return closeOnReuse(req, channel, path, now);
+        }
+        int slash = taskSlash(path);
+        if (slash > 0) {
+            return taskRequest(req, res, path, slash, now);
+        }
+        if (path.equals(TOKEN_PATH)) {
             return tokenRequest(req, res, path, now);
         }
         record(req, now, null, null, 404, null);
         return sendError(res, 404, "no such resource: " + path, path, now, null, null);
+    }
+
+    /** The index of the slash before {@code catalog_tasks} in a task's path, or -1 if {@code path} is not one. */
+    private static int taskSlash(String path) {
+        if (!path.startsWith("/zones/")) {
+            return -1;
+        }
+        int slash = path.indexOf('/', 7);
+        int taskStart = slash + TASKS_SEGMENT.length();
+        return slash > 7
+                        && path.startsWith(TASKS_SEGMENT, slash)
+                        && taskStart < path.length()
+                        && path.indexOf('/', taskStart) < 0
+                ? slash
+                : -1;
+    }
+
+    /**
+     * A request on a connection left to close by {@link Fault#closeOnReuse()}: read, then the connection closed with
+     * no answer. A task's request still counts as that task's, so its script's request numbers stay aligned.
+     */
+    private Publisher<Void> closeOnReuse(HttpServerRequest req, Channel channel, String path, long now) {
+        int slash = taskSlash(path);
+        ScriptedTask task = slash > 0 ? tasks.get(path.substring(7)) : null;
+        if (task != null) {
+            task.closedOnReuse(task.nextRequestNumber());
+            boolean named = recorder.enabled();
+            record(
+                    req,
+                    now,
+                    named ? path.substring(7, slash) : null,
+                    named ? path.substring(slash + TASKS_SEGMENT.length()) : null,
+                    0,
+                    Fault.closeOnReuse());
+        } else {
+            record(req, now, null, null, 0, Fault.closeOnReuse());
+        }
+        channel.close();
+        return Mono.never();
     }
 
     private Publisher<Void> taskRequest(

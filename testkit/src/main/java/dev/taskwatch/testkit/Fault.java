@@ -145,7 +145,8 @@ public final class Fault {
      * Answers as scripted and keeps the connection open, advertising keep-alive; the next request that arrives on that
      * connection — whichever task it is for — is read and the connection closed without an answer. This is the race
      * of a server that closes an idle keep-alive connection just as the client reuses it ("connection prematurely
-     * closed"). The closed request is recorded with status {@code 0}, this fault, and no zone or task.
+     * closed"). The closed request is recorded with status {@code 0} and this fault; a task request among them still
+     * counts as that task's (see {@link ScriptedTask#requestsClosedOnReuse()}).
      */
     public static Fault closeOnReuse() {
         return CLOSE_ON_REUSE;

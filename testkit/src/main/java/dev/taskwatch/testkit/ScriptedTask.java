@@ -14,7 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -57,6 +59,7 @@ public final class ScriptedTask {
     private final String taskId;
     final String key;
     private final AtomicInteger requestCount = new AtomicInteger();
+    private final Queue<Integer> closedOnReuse = new ConcurrentLinkedQueue<>();
     private final AtomicReference<@Nullable Instant> terminalReportedAt = new AtomicReference<>();
 
     // The script, guarded by this. Requests read the compiled Plan without locking.
@@ -299,6 +302,15 @@ public final class ScriptedTask {
         return requestCount.get();
     }
 
+    /**
+     * The numbers of this task's requests that arrived on a connection left to close by {@link Fault#closeOnReuse()}
+     * (scripted on any task) and were closed on unanswered, in arrival order: failures no fault of this task's own
+     * script explains.
+     */
+    public List<Integer> requestsClosedOnReuse() {
+        return List.copyOf(closedOnReuse);
+    }
+
     @Override
     public String toString() {
         return "ScriptedTask{" + zoneId + "/" + taskId + ", requests=" + requestCount.get() + "}";
@@ -308,6 +320,10 @@ public final class ScriptedTask {
 
     int nextRequestNumber() {
         return requestCount.incrementAndGet();
+    }
+
+    void closedOnReuse(int n) {
+        closedOnReuse.add(n);
     }
 
     void reportedTerminal(Instant now) {

@@ -109,6 +109,8 @@ class ChaosSoakTest {
         Fault.malformedBody(),
         Fault.oversizedBody(4 * MAX_RESPONSE_BYTES),
         Fault.staleStatus(),
+        Fault.closeDelimitedBody(),
+        Fault.closeOnReuse(),
     };
 
     @Test
@@ -276,6 +278,8 @@ class ChaosSoakTest {
             int made = s.task.requestCount() - s.firstRequest;
             assertThat(made).as("requests for %s", s.taskId).isLessThanOrEqualTo(STREAK_HORIZON);
             ScriptedTask.Plan plan = s.task.plan();
+            Set<Integer> closedOnReuse = Set.copyOf(s.task.requestsClosedOnReuse());
+            figures.closedOnReuse += closedOnReuse.size();
             // Request n of the round is the server's request firstRequest + n: polls of a task never overlap, and
             // every request sent reaches the server (checked just below).
             for (int n = 1; n <= made; n++) {
@@ -284,8 +288,11 @@ class ChaosSoakTest {
                     figures.faults.merge(f.toString(), 1, Integer::sum);
                     figures.faultsTotal++;
                 }
-                boolean shouldFail =
-                        f != null ? !f.equals(Fault.staleStatus()) : s.firstRequest + n <= plan.notFoundFor;
+                // A request that reused a connection a closeOnReuse() left closing fails whatever its own script
+                // says; otherwise the script decides (a scripted answer is a 404 while the task is invisible).
+                int number = s.firstRequest + n;
+                boolean shouldFail = closedOnReuse.contains(number)
+                        || (f == null || answersAsScripted(f) ? number <= plan.notFoundFor : fails(f));
                 Object outcome = n <= ledger.sentCount() ? ledger.outcome(n) : null;
                 if (outcome instanceof Failure failure && failure.blocking()) {
                     // BlockHound (core's test guard) caught a blocking call on a non-blocking thread of the client;
@@ -318,7 +325,7 @@ class ChaosSoakTest {
                 Instant terminalAt = s.task.terminalAt();
                 for (int i = 0; i < end; i++) {
                     RecordedRequest r = rs.get(i);
-                    boolean terminal = r.fault() == null
+                    boolean terminal = (r.fault() == null || answersAsScripted(r.fault()))
                             && (r.status() == 303
                                     || (r.status() == 200 && !r.time().isBefore(terminalAt)));
                     if (i == end - 1) {
@@ -387,6 +394,19 @@ class ChaosSoakTest {
         return scripts;
     }
 
+    /**
+     * Whether the request a fault is scripted on fails. A stale status, a close-delimited body and a close-on-reuse
+     * are answered (the last fails a later request on its connection, which the run accounts for apart).
+     */
+    static boolean fails(Fault f) {
+        return !f.equals(Fault.staleStatus()) && !answersAsScripted(f);
+    }
+
+    /** Faults in how the connection behaves around an answer that is otherwise the scripted one. */
+    static boolean answersAsScripted(Fault f) {
+        return f.equals(Fault.closeDelimitedBody()) || f.equals(Fault.closeOnReuse());
+    }
+
     /** The longest run of failing faults among the next {@link #STREAK_HORIZON} requests after {@code first}. */
     static int longestErrorStreak(ScriptedTask.Plan plan, int first) {
         int longest = 0;
@@ -394,7 +414,7 @@ class ChaosSoakTest {
         for (int n = first + 1; n <= first + STREAK_HORIZON; n++) {
             Fault f = plan.faultFor(n);
             // 404s within the grace are not counted by the watcher; a stale answer is a success.
-            run = f != null && !f.equals(Fault.staleStatus()) ? run + 1 : 0;
+            run = f != null && fails(f) ? run + 1 : 0;
             longest = Math.max(longest, run);
         }
         return longest;
@@ -584,6 +604,7 @@ class ChaosSoakTest {
         long serverRequests;
         long transitions;
         long faultsTotal;
+        long closedOnReuse;
         final Map<String, Integer> faults = new TreeMap<>();
         long lost;
         long duplicated;
@@ -629,6 +650,7 @@ class ChaosSoakTest {
                     "  polls made=%d (server saw %d), faults injected=%d (%.1f %%), transitions emitted=%d%n",
                     polls, serverRequests, faultsTotal, polls == 0 ? 0.0 : 100.0 * faultsTotal / polls, transitions));
             faults.forEach((k, v) -> sb.append(String.format("    %-45s %d%n", k, v)));
+            sb.append(String.format("    %-45s %d%n", "requests closed on reuse (failed)", closedOnReuse));
             sb.append(String.format(
                     "  lost transitions=%d duplicated transitions=%d%n"
                             + "  requests after terminal: client=%d server=%d (%s)%n"

@@ -147,7 +147,7 @@ class FaultTest {
 
     @Test
     void closeOnReuseAnswersThenClosesOnTheNextRequestOnThatConnection() {
-        task().fault(1, Fault.closeOnReuse());
+        ScriptedTask task = task().fault(1, Fault.closeOnReuse());
 
         assertThat(retrieve().status()).isEqualTo(TaskStatus.RUNNING);
         // The pooled connection is reused and closed under the request: a transient transport failure at once, not
@@ -162,6 +162,9 @@ class FaultTest {
         assertThat(sim.requests())
                 .extracting(RecordedRequest::fault)
                 .containsExactly(Fault.closeOnReuse(), Fault.closeOnReuse(), null);
+        // The closed request was this task's second: the script's request numbers stay aligned.
+        assertThat(task.requestCount()).isEqualTo(3);
+        assertThat(task.requestsClosedOnReuse()).containsExactly(2);
     }
 
     @Test
