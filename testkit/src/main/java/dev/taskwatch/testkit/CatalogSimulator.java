@@ -95,12 +95,12 @@ import reactor.netty.resources.LoopResources;
 public final class CatalogSimulator implements AutoCloseable {
 
     private static final AsciiString JSON = AsciiString.cached("application/json");
-    /** Set on a connection by {@link Fault#closeOnReuse()}: its next request is closed on, unanswered. */
-    private static final AttributeKey<Boolean> CLOSE_ON_NEXT_REQUEST = AttributeKey.valueOf("taskwatch.closeOnReuse");
-
     private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
     private static final AsciiString RETRY_AFTER_MS = AsciiString.cached("retry-after-ms");
     private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    /** Set on a connection by {@link Fault#closeOnReuse()}: its next request is closed on, unanswered. */
+    private static final AttributeKey<Boolean> CLOSE_ON_NEXT_REQUEST = AttributeKey.valueOf("taskwatch.closeOnReuse");
+
     private static final String TOKEN_PATH = "/service-account-token";
     private static final String TASKS_SEGMENT = "/catalog_tasks/";
     private static final byte[] PADDING_PREFIX = "{\"x_padding\":\"".getBytes(StandardCharsets.US_ASCII);
