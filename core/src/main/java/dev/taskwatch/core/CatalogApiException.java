@@ -106,15 +106,13 @@ public final class CatalogApiException extends TaskwatchException {
         // The server's words are escaped and bounded: this message is logged, and a CR/LF in it would forge lines.
         StringBuilder sb = new StringBuilder(request).append(" → ").append(httpStatus);
         if (codeValue != null) {
-            sb.append(' ').append(HeaderValues.printable(codeValue, 64));
+            sb.append(' ').append(SafeText.escape(codeValue, 64));
         }
         if (serverMessage != null) {
-            sb.append(": ").append(HeaderValues.printable(serverMessage, 500));
+            sb.append(": ").append(SafeText.escape(serverMessage, 500));
         }
         if (requestId != null) {
-            sb.append(" (request ")
-                    .append(HeaderValues.printable(requestId, 64))
-                    .append(')');
+            sb.append(" (request ").append(SafeText.escape(requestId, 64)).append(')');
         }
         return sb.toString();
     }

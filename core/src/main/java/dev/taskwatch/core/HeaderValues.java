@@ -59,14 +59,6 @@ final class HeaderValues {
         return value;
     }
 
-    private static boolean unsafe(char c) {
-        int type = Character.getType(c);
-        return type == Character.CONTROL
-                || type == Character.FORMAT
-                || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR;
-    }
-
     private static boolean printableAscii(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -77,36 +69,8 @@ final class HeaderValues {
         return true;
     }
 
-    /** Quotes a rejected value for a message, escaping control characters and truncating long ones. */
+    /** Quotes a rejected value for a message: escaped by {@link SafeText} and cut after 40 characters. */
     static String quote(String value) {
-        return '"' + printable(value, 40) + '"';
-    }
-
-    /**
-     * {@code value} made safe for a message that ends up in logs: control characters (CR and LF above all, which
-     * would let a server forge log lines), and the Unicode characters that act like them or hide text (NEL and other
-     * C1 controls, U+2028/U+2029 line and paragraph separators, bidi overrides, zero-width and other format characters,
-     * lone surrogates) escaped, and cut after {@code limit} characters.
-     */
-    static String printable(String value, int limit) {
-        StringBuilder sb = new StringBuilder();
-        int end = Math.min(value.length(), limit);
-        for (int i = 0; i < end; i++) {
-            char c = value.charAt(i);
-            if (unsafe(c)) {
-                String hex = Integer.toHexString(c); // not String.format: no locale lookup on an event loop
-                sb.append("\\u").append("0000", hex.length(), 4).append(hex);
-            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(value.charAt(i + 1))) {
-                sb.append(c).append(value.charAt(++i)); // a whole supplementary character, such as an emoji
-            } else if (Character.isSurrogate(c)) {
-                sb.append("\\u").append(Integer.toHexString(c)); // lone, or a pair the limit would split
-            } else {
-                sb.append(c);
-            }
-        }
-        if (value.length() > end) {
-            sb.append("…(").append(value.length()).append(" chars)");
-        }
-        return sb.toString();
+        return '"' + SafeText.escape(value, 40) + '"';
     }
 }

@@ -286,9 +286,11 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             return response.doOnEach(signal -> {
                 if (signal.isOnNext() || signal.isOnError()) {
                     long ms = (System.nanoTime() - start) / 1_000_000;
-                    Object outcome = signal.isOnNext()
-                            ? signal.get().task().statusValue()
-                            : signal.getThrowable().getMessage();
+                    // The status is the server's raw text, and a message may quote some: escaped, one line each.
+                    String outcome = signal.isOnNext()
+                            ? SafeText.escape(signal.get().task().statusValue(), 64)
+                            : SafeText.escape(
+                                    String.valueOf(signal.getThrowable().getMessage()), 1000);
                     log.debug("{} → {} in {} ms", request(), outcome, ms);
                 }
             });
@@ -356,7 +358,10 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
     static TaskwatchException transportFailure(String request, Throwable e) {
         if (e instanceof SSLException || e.getCause() instanceof SSLException) {
             return new CatalogTransportException(
-                    request + " failed: TLS handshake failed: " + e.getMessage(), e, false);
+                    // A certificate's names are the server's text: escaped like any other.
+                    request + " failed: TLS handshake failed: " + SafeText.escape(String.valueOf(e.getMessage()), 500),
+                    e,
+                    false);
         }
         if (e instanceof ReadTimeoutException) {
             return new CatalogTransportException(request + " failed: no response within the response timeout", e, true);
@@ -365,7 +370,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             return new CatalogTransportException(
                     request + " failed: connection closed before the response completed", e, true);
         }
-        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : SafeText.escape(e.getMessage(), 500);
         return new CatalogTransportException(request + " failed: " + detail, e, true);
     }
 

@@ -70,6 +70,8 @@ final class Redactor {
                     details,
                     redactNullable(api.requestId(), all),
                     api.retryAfter());
+        } else if (e instanceof CatalogAuthenticationException auth) {
+            clean = new CatalogAuthenticationException((CatalogApiException) scrub(auth.refusal(), authorization));
         } else if (e instanceof CatalogProtocolException) {
             clean = new CatalogProtocolException(redact(String.valueOf(e.getMessage()), all), null, e.isTransient());
         } else {

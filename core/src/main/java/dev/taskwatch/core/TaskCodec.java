@@ -226,7 +226,7 @@ final class TaskCodec {
         Map<String, String> out = new LinkedHashMap<>();
         for (String name = p.nextName(); name != null; name = p.nextName()) {
             if (p.nextToken() != JsonToken.VALUE_STRING) {
-                throw new MalformedException("titles." + name + " must be a string", null);
+                throw new MalformedException("titles." + SafeText.escape(name, 40) + " must be a string", null);
             }
             out.put(name, p.getString());
         }
@@ -596,7 +596,6 @@ final class TaskCodec {
         if (message == null) {
             return "unreadable";
         }
-        String oneLine = message.replaceAll("[\\r\\n]+", " ");
-        return oneLine.length() > 160 ? oneLine.substring(0, 160) + "…" : oneLine;
+        return SafeText.escape(message, 160);
     }
 }

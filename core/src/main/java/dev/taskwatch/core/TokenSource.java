@@ -164,9 +164,14 @@ final class TokenSource {
         return new Fields(accessToken, tokenType, expiresIn);
     }
 
-    private static CatalogApiException refusal(String request, int status, BodyBuffer bytes) {
+    /**
+     * The token endpoint's error answer. A definite one (a 404 from a wrong base URL as much as a 401) means the
+     * client cannot authenticate: a {@link CatalogAuthenticationException}, never taken for a task's 404. One that
+     * may pass (408, 429, 5xx) stays a transient {@link CatalogApiException}.
+     */
+    private static TaskwatchException refusal(String request, int status, BodyBuffer bytes) {
         Warning body = TaskCodec.decodeErrorLeniently(bytes.array(), 0, bytes.size());
-        return new CatalogApiException(
+        CatalogApiException answer = new CatalogApiException(
                 request,
                 status,
                 body == null ? null : body.codeValue(),
@@ -174,6 +179,7 @@ final class TokenSource {
                 body == null ? List.of() : body.details(),
                 body == null ? null : body.requestId(),
                 null);
+        return answer.isTransient() ? answer : new CatalogAuthenticationException(answer);
     }
 
     static String form(String value) {

@@ -289,10 +289,7 @@ class CredentialsTest {
 
         Throwable e = catchThrowable(() -> oauth().retrieve(ZONE, TASK).block(WAIT));
 
-        assertThat(e).isInstanceOfSatisfying(CatalogApiException.class, api -> {
-            assertThat(api.httpStatus()).isEqualTo(401);
-            assertThat(api.isTransient()).isFalse();
-        });
+        assertTokenEndpointRefusal(e, 401);
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
@@ -302,10 +299,56 @@ class CredentialsTest {
 
         Throwable e = catchThrowable(() -> oauth().retrieve(ZONE, TASK).block(WAIT));
 
+        assertTokenEndpointRefusal(e, 403);
+    }
+
+    @Test
+    void tokenEndpointNotFoundIsAFatalAuthenticationFailureNotATaskNotFound() {
+        // A wrong base URL (or a proxy without the route): the API never saw the task, so this is no "not visible yet".
+        router.tokens.add(json(404, "{\"code\":\"not_found\",\"message\":\"no such route\"}"));
+
+        Throwable e = catchThrowable(() -> oauth().retrieve(ZONE, TASK).block(WAIT));
+
+        assertTokenEndpointRefusal(e, 404);
         assertThat(e)
-                .isInstanceOfSatisfying(
-                        CatalogApiException.class,
-                        api -> assertThat(api.httpStatus()).isEqualTo(403));
+                .hasMessage("authentication failed at the token endpoint: POST /service-account-token → 404"
+                        + " not_found: no such route");
+        assertThat(router.tokenRequests()).isEqualTo(1);
+        assertThat(router.taskAuthorizations()).isEmpty();
+    }
+
+    @Test
+    void tokenEndpointBadRequestIsAFatalAuthenticationFailure() {
+        router.tokens.add(json(400, "{\"code\":\"bad_request\",\"message\":\"invalid_client\"}"));
+
+        assertTokenEndpointRefusal(
+                catchThrowable(() -> oauth().retrieve(ZONE, TASK).block(WAIT)), 400);
+    }
+
+    @Test
+    void tokenEndpointThrottlingStaysTransient() {
+        router.tokens.add(json(429, "{\"code\":\"rate_limit_exceeded\"}"));
+
+        Throwable e = catchThrowable(() -> oauth().retrieve(ZONE, TASK).block(WAIT));
+
+        assertThat(e).isInstanceOfSatisfying(CatalogApiException.class, api -> {
+            assertThat(api.httpStatus()).isEqualTo(429);
+            assertThat(api.isTransient()).isTrue();
+        });
+    }
+
+    /**
+     * A definite answer from the token endpoint: not transient, not a CatalogApiException a watcher could take for the
+     * task's own status, a message naming the token endpoint, and the endpoint's answer as the cause.
+     */
+    private static void assertTokenEndpointRefusal(Throwable e, int status) {
+        assertThat(e).isInstanceOf(TaskwatchException.class).isNotInstanceOf(CatalogApiException.class);
+        assertThat(((TaskwatchException) e).isTransient()).isFalse();
+        assertThat(e).hasMessageContaining("token endpoint").hasMessageContaining("POST /service-account-token");
+        assertThat(e.getCause()).isInstanceOfSatisfying(CatalogApiException.class, api -> {
+            assertThat(api.request()).isEqualTo("POST /service-account-token");
+            assertThat(api.httpStatus()).isEqualTo(status);
+        });
     }
 
     @ParameterizedTest

@@ -625,7 +625,7 @@ class HostileResponseCorpusTest {
                 ? ", hint " + api.retryAfter()
                 : "";
         return error.getClass().getSimpleName() + " (" + transience + hint + "): "
-                + ascii(HeaderValues.printable(message, 110));
+                + ascii(SafeText.escape(message, 110));
     }
 
     /** Control characters and lone surrogates escaped, so the table prints the same on every console. */

@@ -102,9 +102,12 @@ class SecretRedactionTest {
                 Credentials.clientCredentials("tw-id-77", "tw-secret-99"),
                 json(401, "{\"message\":\"bad Basic " + basic + " = tw-id-77:tw-secret-99\"}"));
 
-        assertThat(e).isInstanceOfSatisfying(CatalogApiException.class, api -> {
-            assertThat(api.httpStatus()).isEqualTo(401);
-            assertThat(api.request()).endsWith("/service-account-token");
+        assertThat(e).isInstanceOfSatisfying(CatalogAuthenticationException.class, auth -> {
+            assertThat(auth.refusal().httpStatus()).isEqualTo(401);
+            assertThat(auth.refusal().request()).endsWith("/service-account-token");
+            assertThat(auth.refusal().serverMessage()).isEqualTo("bad Basic <redacted> = <redacted>:<redacted>");
+            assertThat(auth.getCause()).isSameAs(auth.refusal());
+            assertThat(everything(auth.refusal())).doesNotContain("tw-secret-99", "tw-id-77", basic);
         });
         assertThat(everything(e)).doesNotContain("tw-secret-99", "tw-id-77", basic);
     }

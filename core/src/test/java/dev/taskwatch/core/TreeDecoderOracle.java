@@ -230,7 +230,6 @@ final class TreeDecoderOracle {
         if (message == null) {
             return "unreadable";
         }
-        String oneLine = message.replaceAll("[\\r\\n]+", " ");
-        return oneLine.length() > 160 ? oneLine.substring(0, 160) + "…" : oneLine;
+        return SafeText.escape(message, 160);
     }
 }

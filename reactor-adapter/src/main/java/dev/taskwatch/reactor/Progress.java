@@ -3,6 +3,7 @@ package dev.taskwatch.reactor;
 import dev.taskwatch.core.CatalogApiException;
 import dev.taskwatch.core.CatalogProtocolException;
 import dev.taskwatch.core.CatalogTransportException;
+import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,7 +144,6 @@ final class Progress {
         latest = seen;
         metrics.transition(status);
         if (log.isDebugEnabled()) {
-            // The status is the server's text: shown() keeps a CR/LF or a bidi override in it from forging lines.
             log.debug("poll #{} of task {}: now {}", polls, taskId, shown(seen.statusValue()));
         }
         if (status.isTerminal()) {
@@ -175,7 +174,7 @@ final class Progress {
                         taskId,
                         consecutiveErrors,
                         options.maxConsecutiveErrors(),
-                        failure.getMessage());
+                        SafeText.escape(String.valueOf(failure.getMessage()), 1000));
             }
             return next(null, failure instanceof CatalogApiException api ? api.retryAfter() : null, failure);
         }
@@ -230,7 +229,7 @@ final class Progress {
 
     TaskWatchException fatal(Throwable cause) {
         String message = "watch of task " + taskId + " in zone " + zoneId + " ended after " + pollCount() + " ("
-                + lastStatus() + "): " + cause.getMessage();
+                + lastStatus() + "): " + SafeText.escape(String.valueOf(cause.getMessage()), 2000);
         return new TaskWatchException(message, cause, lastSeen, polls);
     }
 
@@ -250,17 +249,10 @@ final class Progress {
         return "last status " + (lastSeen == null ? "unknown" : shown(lastSeen.statusValue()));
     }
 
-    /**
-     * A server- or caller-supplied value made safe for a message or a log line: control, format (bidi overrides,
-     * zero-width), line and paragraph separator characters and lone surrogates become {@code ?}, so a status such as
-     * {@code "running\r\n[main] INFO forged"} cannot forge or hide log lines.
-     */
+    /** The server's status text for a message or a log line: escaped, so it cannot forge or hide lines. */
     static String shown(String value) {
-        String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
-        return UNSAFE.matcher(cut).replaceAll("?");
+        return SafeText.escape(value, 64);
     }
-
-    private static final Pattern UNSAFE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]");
 
     private static String reason(TaskwatchException failure) {
         if (failure instanceof CatalogApiException api) {

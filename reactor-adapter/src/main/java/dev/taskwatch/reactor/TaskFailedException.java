@@ -1,5 +1,6 @@
 package dev.taskwatch.reactor;
 
+import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
 import java.util.Objects;
 
@@ -31,7 +32,8 @@ public class TaskFailedException extends TaskWatchException {
         Objects.requireNonNull(task, "task");
         StringBuilder sb = new StringBuilder("task ").append(task.id()).append(" failed");
         String error = task.errorMessage();
-        sb.append(": ").append(error != null ? error : "(no error message)");
+        // The server's words, escaped: this message is logged and printed, and must not forge lines or hide text.
+        sb.append(": ").append(error != null ? SafeText.escape(error, 1000) : "(no error message)");
         int warnings = task.warnings().size();
         sb.append(" (").append(warnings).append(warnings == 1 ? " warning)" : " warnings)");
         return sb.toString();

@@ -59,8 +59,10 @@ public final class TaskWatcher {
      *   <li>{@code onComplete}: right after a {@code completed} or {@code failed} task; a failed task is data. A
      *       subscriber that has been sent the terminal task always completes, never errors.
      *   <li>{@code onError}: a {@link TaskWatchException} carrying the last task seen when a fatal answer arrives
-     *       ({@code 401}, {@code 403}, {@code 404} after the not-found grace, …), the error budget is used up, or this
-     *       subscription's timeout passes ({@link TaskWatchTimeoutException}). Never an exception of another type.
+     *       ({@code 401}, {@code 403}, {@code 404} after the not-found grace, any definite error from the OAuth2 token
+     *       endpoint ({@link dev.taskwatch.core.CatalogAuthenticationException}), …), the error budget is used up, or
+     *       this subscription's timeout passes ({@link TaskWatchTimeoutException}). Never an exception of another
+     *       type.
      * </ul>
      *
      * <p>Transient failures are retried and never emitted. Subscribers of the same task on this watcher share one

@@ -21,6 +21,12 @@ final class CatalogDispatcher extends Dispatcher {
         return this;
     }
 
+    /** Scripts another path, such as the token endpoint's. */
+    CatalogDispatcher scriptPath(String path, MockResponse... responses) {
+        scripts.put(path, List.of(responses));
+        return this;
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         requests.add(request);

@@ -38,6 +38,20 @@ class TaskWatchExceptionTest {
     }
 
     @Test
+    void taskFailedMessageEscapesTheServersErrorMessage() {
+        String hostile = "disk full\r\n[main] INFO all good \u001b[2J\u202egnp.exe\u200b\ud800";
+
+        TaskFailedException e = new TaskFailedException(Tasks.failed(hostile, 0), 1);
+
+        assertThat(e)
+                .hasMessage("task task-1 failed: disk full\\u000d\\u000a[main] INFO all good \\u001b[2J"
+                        + "\\u202egnp.exe\\u200b\\ud800 (0 warnings)");
+        assertThat(e.task().errorMessage())
+                .as("the task keeps the server's text")
+                .isEqualTo(hostile);
+    }
+
+    @Test
     void taskFailedMessageHasTheErrorMessageAndWarningCount() {
         assertThat(new TaskFailedException(Tasks.failed("image pull failed", 1), 4))
                 .hasMessage("task task-1 failed: image pull failed (1 warning)")

@@ -15,6 +15,7 @@ import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.TaskwatchException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.test.StepVerifier;
 
 /** The watcher over real HTTP: the core client on loopback against MockWebServer, with tiny real delays. */
 class TaskWatcherHttpTest {
@@ -151,6 +153,38 @@ class TaskWatcherHttpTest {
         });
         assertThat(dispatcher.requests).hasSize(1);
         assertThat(dispatcher.requests.get(0).getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN);
+    }
+
+    @Test
+    void tokenEndpointNotFoundEndsTheWatchAtOnceInsteadOfWaitingOutTheGrace() {
+        dispatcher.scriptPath("/service-account-token", error(404, "not_found"));
+        dispatcher.script(TASK, task("running"));
+        WatchOptions patient = fast.notFoundGrace(Duration.ofMinutes(5));
+
+        try (CatalogTasksClient oauth = CatalogTasksClient.builder()
+                .baseUrl(URI.create(server.url("/").toString()))
+                .credentials(Credentials.clientCredentials("ci-bot", "cs-" + TOKEN))
+                .build()) {
+            // Virtual time that never moves: a watch that took this 404 for the task's would wait for its next poll.
+            StepVerifier.withVirtualTime(
+                            () -> TaskWatcher.create(oauth, patient).watch(ZONE, TASK))
+                    .expectSubscription()
+                    .expectErrorSatisfies(e -> {
+                        assertThat(e).isInstanceOf(TaskWatchException.class).hasMessageContaining("token endpoint");
+                        TaskWatchException watch = (TaskWatchException) e;
+                        assertThat(watch.polls()).isEqualTo(1);
+                        assertThat(watch.isTransient()).isFalse();
+                        assertThat(watch.getCause())
+                                .isInstanceOf(TaskwatchException.class)
+                                .isNotInstanceOf(CatalogApiException.class)
+                                .hasMessageContaining("POST /service-account-token → 404");
+                        assertThat(e.toString() + e.getCause()).doesNotContain(TOKEN);
+                    })
+                    .verify(Duration.ofSeconds(10));
+        }
+        assertThat(dispatcher.requests)
+                .extracting(r -> r.getUrl().encodedPath())
+                .containsExactly("/service-account-token");
     }
 
     @Test

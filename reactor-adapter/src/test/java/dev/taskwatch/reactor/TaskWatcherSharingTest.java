@@ -25,6 +25,9 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 /** DESIGN.md §4.10: one polling loop per task and watcher, and a registry that never leaks. */
 class TaskWatcherSharingTest {
 
+    /** The longest a test waits in real time for a signal: a regression fails it instead of hanging the build. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     private static final WatchOptions NO_JITTER = Tasks.ONE_TWO_TEN;
 
     @Test
@@ -38,7 +41,8 @@ class TaskWatcherSharingTest {
                 .expectNextCount(50)
                 .thenAwait(Duration.ofSeconds(2))
                 .expectNextCount(50)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L);
         assertThat(watcher.activeWatches()).isZero();
     }
@@ -94,7 +98,7 @@ class TaskWatcherSharingTest {
                 .expectNextCount(2)
                 .then(() -> assertThat(watcher.activeWatches()).isEqualTo(2))
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
         assertThat(client.calls).hasValue(2);
         assertThat(watcher.activeWatches()).isZero();
     }
@@ -105,8 +109,8 @@ class TaskWatcherSharingTest {
         TaskWatcher watcher = TaskWatcher.create(client, NO_JITTER);
         Flux<Task> watch = watcher.watch(ZONE, TASK);
 
-        assertThat(watch.blockLast()).isEqualTo(task("completed"));
-        assertThat(watch.blockLast()).isEqualTo(task("completed"));
+        assertThat(watch.blockLast(WAIT)).isEqualTo(task("completed"));
+        assertThat(watch.blockLast(WAIT)).isEqualTo(task("completed"));
         assertThat(client.calls).hasValue(2);
         assertThat(watcher.activeWatches()).isZero();
     }
@@ -134,7 +138,7 @@ class TaskWatcherSharingTest {
                         errors.add(e);
                         return Mono.empty();
                     })
-                    .blockLast();
+                    .blockLast(WAIT);
         }
 
         assertThat(n).hasValue(100_000);

@@ -31,6 +31,9 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 /** DESIGN.md §4, line by line, on virtual time against a scripted source. */
 class TaskWatcherTest {
 
+    /** The longest a test waits in real time for a signal: a regression fails it instead of hanging the build. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     private static final WatchOptions NO_JITTER = Tasks.ONE_TWO_TEN;
 
     private static Task status(String s) {
@@ -51,7 +54,7 @@ class TaskWatcherTest {
                 .expectSubscription()
                 .expectNext(status("pending"))
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
         assertThat(client.callSeconds()).containsExactly(0L);
     }
 
@@ -88,7 +91,8 @@ class TaskWatcherTest {
                 .expectNext(status("pending"))
                 .thenAwait(Duration.ofMinutes(1))
                 .expectNext(status("running"), status("completed"))
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertThat(client.calls).hasValue(6);
     }
 
@@ -104,7 +108,8 @@ class TaskWatcherTest {
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, NO_JITTER).watch(ZONE, TASK))
                 .thenAwait(Duration.ofMinutes(1))
                 .expectNext(status("pending"), status("running"), status("completed"))
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
     }
 
     @Test
@@ -127,7 +132,8 @@ class TaskWatcherTest {
                 })
                 .assertNext(t -> assertThat(t.statusValue()).isEqualTo("publishing"))
                 .assertNext(t -> assertThat(t.status()).isEqualTo(TaskStatus.COMPLETED))
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
     }
 
     // §4.3 ---------------------------------------------------------------------------------------------------------
@@ -141,7 +147,7 @@ class TaskWatcherTest {
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNext(status("completed"))
                 .expectComplete()
-                .verify();
+                .verify(WAIT);
         assertThat(client.calls).hasValue(2);
     }
 
@@ -154,7 +160,8 @@ class TaskWatcherTest {
                 .expectNext(status("running"))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNext(failed)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertThat(client.calls).hasValue(2);
     }
 
@@ -173,7 +180,8 @@ class TaskWatcherTest {
                     assertThat(done.packageSlug()).isEqualTo("my-package");
                     assertThat(done.packageId()).isEqualTo("pkg-1");
                 })
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
     }
 
     @Test
@@ -182,7 +190,8 @@ class TaskWatcherTest {
 
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client).watch(ZONE, TASK))
                 .expectNext(status("completed"))
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertThat(client.calls).hasValue(1);
     }
 
@@ -196,7 +205,7 @@ class TaskWatcherTest {
                 .expectNext(status("pending"))
                 .expectNoEvent(Duration.ofSeconds(35))
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
         // delays 1, 2, 4, 8, 10 (capped), 10
         assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L, 15L, 25L, 35L);
     }
@@ -212,7 +221,7 @@ class TaskWatcherTest {
                 .expectNext(status("running"))
                 .expectNoEvent(Duration.ofSeconds(28))
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
         // running seen at 7 s: the delays go on 8, 10, 10 s instead of starting over at 1 s
         assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L, 15L, 25L, 35L);
     }
@@ -234,7 +243,7 @@ class TaskWatcherTest {
                 .expectNext(status("pending"))
                 .thenAwait(Duration.ofSeconds(20))
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
         // responses at 5, 11, 18: each next request 1, 2, 4 s after the previous response, never overlapping
         assertThat(client.callSeconds()).containsExactly(0L, 6L, 13L, 22L);
         assertThat(maxInFlight).hasValue(1);
@@ -249,7 +258,7 @@ class TaskWatcherTest {
                 .expectNext(status("pending"))
                 .thenAwait(Duration.ofMinutes(30))
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
 
         List<Long> calls = new ArrayList<>(client.callNanos);
         assertThat(calls).hasSizeGreaterThan(100);
@@ -275,7 +284,7 @@ class TaskWatcherTest {
                 .expectNext(status("pending"))
                 .expectNoEvent(Duration.ofSeconds(9))
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
         assertThat(client.callSeconds()).containsExactly(0L, 7L, 9L);
     }
 
@@ -287,7 +296,7 @@ class TaskWatcherTest {
                 .expectNext(status("pending"))
                 .expectNoEvent(Duration.ofSeconds(50))
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
         assertThat(client.callSeconds()).startsWith(0L, 45L, 47L);
     }
 
@@ -300,7 +309,7 @@ class TaskWatcherTest {
                 .expectNoEvent(Duration.ofSeconds(5))
                 .expectNext(status("pending"))
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
         assertThat(client.callSeconds()).containsExactly(0L, 5L);
     }
 
@@ -320,7 +329,7 @@ class TaskWatcherTest {
                     assertThat(timeout.polls()).isEqualTo(1);
                     assertThat(timeout).hasMessageContaining("PT1H");
                 })
-                .verify();
+                .verify(WAIT);
         assertThat(client.calls).hasValue(1);
     }
 
@@ -337,7 +346,7 @@ class TaskWatcherTest {
                     assertThat(e).isInstanceOf(TaskWatchTimeoutException.class).hasCause(busy);
                     assertThat(((TaskWatchException) e).lastTask()).isEqualTo(status("running"));
                 })
-                .verify();
+                .verify(WAIT);
     }
 
     // §4.6 ---------------------------------------------------------------------------------------------------------
@@ -360,7 +369,8 @@ class TaskWatcherTest {
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, NO_JITTER).watch(ZONE, TASK))
                 .thenAwait(Duration.ofMinutes(5))
                 .expectNext(status("pending"), status("running"), status("completed"))
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertThat(client.calls).hasValue(11);
         // retried on the same schedule: 1, 2, 4, 8, 10, ...
         assertThat(client.callSeconds()).startsWith(0L, 1L, 3L, 7L, 15L, 25L);
@@ -375,7 +385,8 @@ class TaskWatcherTest {
                 .expectNoEvent(Duration.ofMillis(999))
                 .thenAwait(Duration.ofMillis(1))
                 .expectNext(status("completed"))
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertThat(client.calls).hasValue(2);
     }
 
@@ -401,7 +412,7 @@ class TaskWatcherTest {
                     assertThat(watch.isTransient()).isTrue();
                     assertThat(watch).hasMessageContaining("busy 11");
                 })
-                .verify();
+                .verify(WAIT);
         assertThat(client.calls).hasValue(12);
     }
 
@@ -422,7 +433,8 @@ class TaskWatcherTest {
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, options).watch(ZONE, TASK))
                 .thenAwait(Duration.ofMinutes(5))
                 .expectNext(status("pending"), status("completed"))
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
     }
 
     @Test
@@ -434,7 +446,7 @@ class TaskWatcherTest {
                 .expectErrorSatisfies(e -> assertThat(e)
                         .isInstanceOf(TaskWatchException.class)
                         .hasCauseInstanceOf(CatalogApiException.class))
-                .verify();
+                .verify(WAIT);
         assertThat(client.calls).hasValue(1);
     }
 
@@ -459,7 +471,8 @@ class TaskWatcherTest {
                 .expectNoEvent(Duration.ofSeconds(9))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNext(status("completed"))
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L, 15L, 25L, 35L);
     }
 
@@ -477,7 +490,7 @@ class TaskWatcherTest {
                     assertThat(((TaskWatchException) e).lastTask()).isNull();
                     assertThat(((TaskWatchException) e).polls()).isEqualTo(7);
                 })
-                .verify();
+                .verify(WAIT);
         // 404s at 0..25 s are within the 30 s grace; the one at 35 s is not
         assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L, 15L, 25L, 35L);
     }
@@ -496,7 +509,7 @@ class TaskWatcherTest {
                     assertThat(((TaskWatchException) e).lastTask()).isEqualTo(status("running"));
                     assertThat(((TaskWatchException) e).isTransient()).isFalse();
                 })
-                .verify();
+                .verify(WAIT);
         assertThat(client.calls).hasValue(2);
     }
 
@@ -508,7 +521,7 @@ class TaskWatcherTest {
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client).watch(ZONE, TASK))
                 .expectErrorSatisfies(e ->
                         assertThat(e).isInstanceOf(TaskWatchException.class).hasCause(wrongId))
-                .verify();
+                .verify(WAIT);
         assertThat(client.calls).hasValue(1);
     }
 
@@ -520,7 +533,7 @@ class TaskWatcherTest {
                 .expectErrorSatisfies(e -> assertThat(e)
                         .isInstanceOf(TaskWatchException.class)
                         .hasCauseInstanceOf(IllegalStateException.class))
-                .verify();
+                .verify(WAIT);
         assertThat(client.calls).hasValue(1);
     }
 
@@ -546,7 +559,7 @@ class TaskWatcherTest {
                     assertThat(timeout.polls()).isEqualTo(4); // 0, 1, 3, 7 s; the next would be at 15 s
                     assertThat(timeout.isTransient()).isTrue();
                 })
-                .verify();
+                .verify(WAIT);
         assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L);
     }
 
@@ -560,7 +573,7 @@ class TaskWatcherTest {
                 .thenAwait(Duration.ofSeconds(10))
                 .expectErrorSatisfies(e ->
                         assertThat(((TaskWatchTimeoutException) e).lastTask()).isNull())
-                .verify();
+                .verify(WAIT);
         assertThat(client.cancellations).hasValue(1);
     }
 
@@ -629,7 +642,7 @@ class TaskWatcherTest {
                 .expectNext(status("pending"))
                 .thenAwait(Duration.ofSeconds(60))
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
 
         List<String> ids = client.requestIds.stream().map(String::valueOf).toList();
         assertThat(ids).hasSizeGreaterThan(5).doesNotHaveDuplicates();
@@ -650,7 +663,8 @@ class TaskWatcherTest {
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, options).watch(ZONE, TASK))
                 .thenAwait(Duration.ofSeconds(5))
                 .expectNextCount(3)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertThat(client.requestIds).containsExactly("deploy-42-1", "deploy-42-2", "deploy-42-3");
     }
 
@@ -667,7 +681,8 @@ class TaskWatcherTest {
                     assertThat(t.installId()).isEqualTo("inst-1");
                     assertThat(t.packageSlug()).isEqualTo("my-package");
                 })
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
     }
 
     @Test
@@ -687,7 +702,7 @@ class TaskWatcherTest {
                             .hasMessageContaining("quota exceeded")
                             .hasMessageContaining("2 warnings");
                 })
-                .verify();
+                .verify(WAIT);
     }
 
     @Test
@@ -698,7 +713,8 @@ class TaskWatcherTest {
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, NO_JITTER).awaitTerminal(ZONE, TASK))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNext(failed)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
     }
 
     @Test

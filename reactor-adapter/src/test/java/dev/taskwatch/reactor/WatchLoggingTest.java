@@ -20,6 +20,9 @@ import reactor.test.StepVerifier;
 /** DESIGN.md §4.13: one DEBUG line per poll and per retry, on the {@code TaskWatcher} logger. */
 class WatchLoggingTest {
 
+    /** The longest a test waits in real time for a signal: a regression fails it instead of hanging the build. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @Test
     void logsEachPollAndRetryAtDebug() throws Exception {
         ScriptedClient client = new ScriptedClient(response("pending"), apiError(503), response("completed"));
@@ -30,7 +33,8 @@ class WatchLoggingTest {
                         () -> TaskWatcher.create(client, options).watch(ZONE, TASK))
                 .thenAwait(Duration.ofSeconds(5))
                 .expectNextCount(2)
-                .verifyComplete());
+                .expectComplete()
+                .verify(WAIT));
 
         assertThat(log)
                 .contains("poll #1 of task task-1 in zone zone-1 (X-Client-Request-ID req-1)")

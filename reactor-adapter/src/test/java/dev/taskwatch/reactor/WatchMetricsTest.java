@@ -23,6 +23,9 @@ import reactor.test.StepVerifier;
 /** DESIGN.md §4.13: metrics when a registry is given, and no Micrometer needed when none is. */
 class WatchMetricsTest {
 
+    /** The longest a test waits in real time for a signal: a regression fails it instead of hanging the build. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @Test
     void recordsPollsRetriesTransitionsAndWatchDuration() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -33,7 +36,8 @@ class WatchMetricsTest {
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, options).watch(ZONE, TASK))
                 .thenAwait(Duration.ofSeconds(10))
                 .expectNextCount(3)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
 
         assertThat(registry.get("taskwatch.polls").counter().count()).isEqualTo(4);
         assertThat(registry.get("taskwatch.retries")
@@ -67,11 +71,11 @@ class WatchMetricsTest {
                 .expectNextCount(1)
                 .thenAwait(Duration.ofSeconds(5))
                 .expectError(TaskWatchTimeoutException.class)
-                .verify();
+                .verify(WAIT);
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, options).watch(ZONE, TASK))
                 .expectNextCount(1)
                 .thenCancel()
-                .verify();
+                .verify(WAIT);
 
         assertThat(registry.get("taskwatch.watch.duration")
                         .tag("outcome", "timeout")

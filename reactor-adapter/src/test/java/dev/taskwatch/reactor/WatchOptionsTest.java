@@ -18,6 +18,9 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 
 class WatchOptionsTest {
 
+    /** The longest a test waits in real time for a signal: a regression fails it instead of hanging the build. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @Test
     void defaultsAreAsDocumented() {
         WatchOptions d = WatchOptions.defaults();
@@ -93,7 +96,8 @@ class WatchOptionsTest {
                 .expectNextCount(1)
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNextCount(1)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
     }
 
     @ParameterizedTest

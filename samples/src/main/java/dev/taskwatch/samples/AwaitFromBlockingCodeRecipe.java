@@ -2,6 +2,7 @@ package dev.taskwatch.samples;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
+import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.reactor.TaskFailedException;
 import dev.taskwatch.reactor.TaskWatchException;
@@ -42,7 +43,9 @@ public final class AwaitFromBlockingCodeRecipe {
                 // The watcher's own timeout ends the wait with a TaskWatchTimeoutException carrying the last status.
                 return watcher.awaitCompleted(zone, task).block(Duration.ofMinutes(2));
             } catch (TaskFailedException e) {
-                System.err.println("install failed: " + e.task().errorMessage());
+                // The server's text, escaped before it reaches a terminal.
+                System.err.println("install failed: "
+                        + SafeText.escape(String.valueOf(e.task().errorMessage()), 1000));
                 throw e;
             } catch (TaskWatchException e) {
                 System.err.println("could not tell whether it installed: " + e.getMessage());

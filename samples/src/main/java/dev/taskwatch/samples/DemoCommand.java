@@ -2,6 +2,7 @@ package dev.taskwatch.samples;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
+import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskOperation;
 import dev.taskwatch.core.TaskStatus;
@@ -11,7 +12,6 @@ import dev.taskwatch.testkit.CatalogSimulator;
 import dev.taskwatch.testkit.Fault;
 import dev.taskwatch.testkit.RecordedRequest;
 import dev.taskwatch.testkit.ScriptedTask;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,15 +93,14 @@ final class DemoCommand implements Callable<Integer> {
                             .warning("conflict", "adopted entity 'billing-db' existed before the install and is kept")
                             .completes("inst-deleted")));
 
-    private final Io io;
+    private final ConsoleWriter console;
 
-    DemoCommand(Io io) {
-        this.io = io;
+    DemoCommand(ConsoleWriter console) {
+        this.console = console;
     }
 
     @Override
     public Integer call() {
-        PrintStream out = io.out();
         WatchOptions options = WatchOptions.defaults()
                 .maxDelay(Duration.ofSeconds(2))
                 .initialDelay(Duration.ofMillis(250))
@@ -120,18 +119,18 @@ final class DemoCommand implements Callable<Integer> {
                     .onErrorResume(e -> Mono.empty())
                     .block(Duration.ofSeconds(20));
             sim.clearRequests();
-            out.println("taskwatch demo: simulator at " + sim.baseUrl() + ", watching " + SCENARIOS.size()
+            console.outLine("taskwatch demo: simulator at " + sim.baseUrl() + ", watching " + SCENARIOS.size()
                     + " tasks at once");
             for (Scenario s : SCENARIOS) {
                 s.script().accept(sim.task(ZONE, s.taskId()));
-                out.printf("  %-18s %s%n", s.taskId(), s.shows());
+                console.outLine(String.format("  %-18s %s", s.taskId(), s.shows()));
             }
-            out.println();
+            console.outLine("");
 
             long start = System.nanoTime();
             Map<String, Outcome> outcomes = new LinkedHashMap<>();
             SCENARIOS.forEach(s -> outcomes.put(s.taskId(), new Outcome()));
-            // Every transition of every task, merged; iterated on this thread so printing stays off Reactor's.
+            // Every transition of every task, merged and iterated on this thread; the console writes them out.
             Flux<Event> events = Flux.merge(SCENARIOS.stream()
                     .map(s -> watcher.watch(ZONE, s.taskId())
                             .map(task -> new Event(s.taskId(), task, null))
@@ -144,14 +143,17 @@ final class DemoCommand implements Callable<Integer> {
                 if (e.task() != null) {
                     o.last = e.task();
                     StringBuilder line = new StringBuilder(String.format(
-                            "+%5.2fs  %-18s %-10s", at, e.taskId(), e.task().statusValue()));
+                            "+%5.2fs  %-18s %-10s",
+                            at, e.taskId(), SafeText.escape(e.task().statusValue(), 64)));
                     Transitions.describe(e.task(), line);
-                    out.println(line.toString().stripTrailing());
+                    console.outLine(line.toString().stripTrailing());
                 } else {
                     o.error = e.error();
-                    out.printf(
-                            "+%5.2fs  %-18s error: %s%n",
-                            at, e.taskId(), e.error().getMessage());
+                    console.outLine(String.format(
+                            "+%5.2fs  %-18s error: %s",
+                            at,
+                            e.taskId(),
+                            SafeText.escape(String.valueOf(e.error().getMessage()), 2000)));
                 }
             }
             return summary(sim, outcomes);
@@ -159,24 +161,24 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int summary(CatalogSimulator sim, Map<String, Outcome> outcomes) {
-        PrintStream out = io.out();
-        out.println();
-        out.println("| task               | outcome    | expected   | polls | retries | elapsed |");
-        out.println("|--------------------|------------|------------|-------|---------|---------|");
+        console.outLine("");
+        console.outLine("| task               | outcome    | expected   | polls | retries | elapsed |");
+        console.outLine("|--------------------|------------|------------|-------|---------|---------|");
         boolean asScripted = true;
         for (Scenario s : SCENARIOS) {
             Outcome o = outcomes.get(s.taskId());
             List<RecordedRequest> requests = sim.requests(ZONE, s.taskId());
             long retries = requests.stream().filter(DemoCommand::wasRetried).count();
-            String outcome = o.error != null ? "error" : o.last == null ? "none" : o.last.statusValue();
+            String outcome =
+                    o.error != null ? "error" : o.last == null ? "none" : SafeText.escape(o.last.statusValue(), 64);
             boolean ok = o.error == null && o.last != null && o.last.status() == s.expected();
             asScripted &= ok;
-            out.printf(
-                    "| %-18s | %-10s | %-10s | %5d | %7d | %6.2fs |%n",
-                    s.taskId(), outcome, s.expected().wireValue(), requests.size(), retries, o.elapsed);
+            console.outLine(String.format(
+                    "| %-18s | %-10s | %-10s | %5d | %7d | %6.2fs |",
+                    s.taskId(), outcome, s.expected().wireValue(), requests.size(), retries, o.elapsed));
         }
-        out.println();
-        out.println(asScripted ? "Every task ended as scripted." : "Some tasks did not end as scripted.");
+        console.outLine("");
+        console.outLine(asScripted ? "Every task ended as scripted." : "Some tasks did not end as scripted.");
         return asScripted ? ExitCode.COMPLETED : ExitCode.FAILED;
     }
 

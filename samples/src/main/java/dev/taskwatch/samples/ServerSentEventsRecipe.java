@@ -2,6 +2,7 @@ package dev.taskwatch.samples;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
+import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.TaskJson;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
@@ -67,9 +68,9 @@ public final class ServerSentEventsRecipe {
                         events = watcher.watch(request.param("zone"), request.param("task"))
                                 .map(task ->
                                         "event: " + task.statusValue() + "\ndata: " + TaskJson.encode(task) + "\n\n")
-                                // One line of data: a message with a newline would end the event early.
+                                // One line of data, escaped: a line break in the message would end the event early.
                                 .onErrorResume(e -> Flux.just("event: error\ndata: "
-                                        + String.valueOf(e.getMessage()).replaceAll("[\r\n]+", " ") + "\n\n"));
+                                        + SafeText.escape(String.valueOf(e.getMessage()), 2000) + "\n\n"));
                     } catch (IllegalArgumentException badId) {
                         return response.status(HttpResponseStatus.BAD_REQUEST)
                                 .sendString(Flux.just(badId.getMessage()));

@@ -1,6 +1,8 @@
 package dev.taskwatch.samples;
 
+import dev.taskwatch.core.SafeText;
 import java.io.PrintWriter;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,17 +29,25 @@ public final class TaskwatchCommand implements Runnable {
     }
 
     static int execute(String[] args, Io io) {
-        CommandLine cli = new CommandLine(new TaskwatchCommand())
-                .addSubcommand(new DemoCommand(io))
-                .addSubcommand(new WaitCommand(io));
-        cli.setOut(new PrintWriter(io.out(), true));
-        cli.setErr(new PrintWriter(io.err(), true));
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            io.err().println("taskwatch: " + e.getMessage());
-            // Anything unexpected is reported as an API error rather than success or "failed task".
-            return e instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.API_ERROR;
-        });
-        return cli.execute(args);
+        // Every line the command prints goes through one writer thread, in order; closing it writes out the rest.
+        try (ConsoleWriter console = new ConsoleWriter(io.out(), io.err())) {
+            CommandLine cli = new CommandLine(new TaskwatchCommand())
+                    .addSubcommand(new DemoCommand(console))
+                    .addSubcommand(new WaitCommand(io, console));
+            cli.setOut(new PrintWriter(console.writer(false), true));
+            cli.setErr(new PrintWriter(console.writer(true), true));
+            cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                console.errLine(diagnostic(e.getMessage()));
+                // Anything unexpected is reported as an API error rather than success or "failed task".
+                return e instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.API_ERROR;
+            });
+            return cli.execute(args);
+        }
+    }
+
+    /** A diagnostic line for standard error: prefixed, and escaped, since it usually quotes the server or the caller. */
+    static String diagnostic(@Nullable String text) {
+        return "taskwatch: " + SafeText.escape(String.valueOf(text), 2000);
     }
 
     @Override

@@ -11,9 +11,11 @@ import dev.taskwatch.reactor.WatchOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
 
 /**
  * {@code taskwatch wait}: waits for one task and exits 0 completed, 1 failed, 2 invalid usage or input, 3 timed out,
@@ -96,9 +98,11 @@ final class WaitCommand implements Callable<Integer> {
     Output output;
 
     private final Io io;
+    private final ConsoleWriter console;
 
-    WaitCommand(Io io) {
+    WaitCommand(Io io, ConsoleWriter console) {
         this.io = io;
+        this.console = console;
     }
 
     @Override
@@ -109,44 +113,81 @@ final class WaitCommand implements Callable<Integer> {
                 : URI.create(io.env().getOrDefault("KEYCARD_API_BASE_URL", "https://api.keycard.ai"));
         Credentials credentials = Credentials.fromEnvironment(io.env());
         Transitions printer =
-                output == Output.json ? Transitions.json(io.out()) : Transitions.text(io.out(), io.terminal());
+                output == Output.json ? Transitions.json(console) : Transitions.text(console, io.terminal());
         try (CatalogTasksClient client = CatalogTasksClient.builder()
                 .baseUrl(base)
                 .credentials(credentials)
                 .responseTimeout(requestTimeout)
                 .build()) {
-            // Each failed poll is a diagnostic; the watcher decides whether to retry it.
+            // Each failed poll is a diagnostic; the watcher decides whether to retry it. This runs on an event loop:
+            // the printer only hands the line to the console's writer thread.
             CatalogTasksClient reporting = (zoneId, taskId, requestId) -> client.exchange(zoneId, taskId, requestId)
-                    .doOnError(e -> io.err().println("taskwatch: poll failed: " + e.getMessage()));
-            // Iterating on this thread keeps the printing (blocking I/O) off Reactor's threads.
-            Task last = null;
+                    .doOnError(e -> printer.diagnostic(TaskwatchCommand.diagnostic("poll failed: " + e.getMessage())));
+            // Ids are checked here, before anything is printed.
+            Flux<Task> watch = TaskWatcher.create(reporting, options).watch(zone, task);
+            long started = System.nanoTime();
+            AtomicReference<@Nullable Task> last = new AtomicReference<>();
+            Thread onInterrupt = new Thread(
+                    () -> interrupted(
+                            printer,
+                            console,
+                            zone + "/" + task,
+                            last.get(),
+                            Duration.ofNanos(System.nanoTime() - started)),
+                    "taskwatch-interrupt");
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
             printer.start(zone, task);
             try {
-                for (Task t :
-                        TaskWatcher.create(reporting, options).watch(zone, task).toIterable(1)) {
+                // Iterating on this thread: what the printer does is never Reactor's threads' business.
+                for (Task t : watch.toIterable(1)) {
                     printer.transition(t);
-                    last = t;
+                    last.set(t);
                 }
             } finally {
                 printer.stop();
+                removeShutdownHook(onInterrupt);
             }
-            if (last != null && last.status() == TaskStatus.COMPLETED) {
+            Task end = last.get();
+            if (end != null && end.status() == TaskStatus.COMPLETED) {
                 return ExitCode.COMPLETED;
             }
-            if (last != null && last.status() == TaskStatus.FAILED) {
-                io.err()
-                        .println("taskwatch: task failed"
-                                + (last.errorMessage() == null ? "" : ": " + last.errorMessage()));
+            if (end != null && end.status() == TaskStatus.FAILED) {
+                console.errLine(TaskwatchCommand.diagnostic(
+                        "task failed" + (end.errorMessage() == null ? "" : ": " + end.errorMessage())));
                 return ExitCode.FAILED;
             }
-            io.err().println("taskwatch: the watch ended without a terminal status");
+            console.errLine(TaskwatchCommand.diagnostic("the watch ended without a terminal status"));
             return ExitCode.API_ERROR;
         } catch (TaskWatchTimeoutException e) {
-            io.err().println("taskwatch: " + e.getMessage());
+            console.errLine(TaskwatchCommand.diagnostic(e.getMessage()));
             return ExitCode.TIMED_OUT;
         } catch (TaskWatchException e) {
-            io.err().println("taskwatch: " + e.getMessage());
+            console.errLine(TaskwatchCommand.diagnostic(e.getMessage()));
             return e.getCause() instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.API_ERROR;
+        }
+    }
+
+    /**
+     * What Ctrl-C leaves behind, run by the shutdown hook while {@code wait} is waiting: the live status line cleared
+     * (on a terminal only), then one diagnostic on stderr saying where the wait stood, written out before the process
+     * exits (with 130, as for any Ctrl-C). Nothing when the wait had already ended.
+     */
+    static void interrupted(
+            Transitions printer, ConsoleWriter console, String label, @Nullable Task last, Duration elapsed) {
+        if (printer.interrupt()) {
+            console.errLine(
+                    TaskwatchCommand.diagnostic("interrupted after " + elapsed.toSeconds() + "s waiting for " + label
+                            + " (last status " + (last == null ? "unknown" : last.statusValue())
+                            + "); the task itself goes on"));
+        }
+        console.close();
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C came as the wait ended: the hook runs, and finds the printer stopped.
         }
     }
 

@@ -9,18 +9,26 @@ import dev.taskwatch.testkit.CatalogSimulator;
 import dev.taskwatch.testkit.Fault;
 import dev.taskwatch.testkit.ManualClock;
 import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code taskwatch wait} end to end against the simulator: exit codes, output formats, secrets. */
 class WaitCommandTest {
@@ -260,6 +268,102 @@ class WaitCommandTest {
             assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.COMPLETED);
             assertThat(guarded.tokensIssued()).isGreaterThanOrEqualTo(2);
             assertThat(run.out() + run.err()).doesNotContain(CLIENT_SECRET);
+        }
+    }
+
+    @Test
+    void textOutputAndDiagnosticsEscapeTheServersText() {
+        String hostile = "disk full\r\n[main] INFO all good \u001b[2J\u001b]0;pwned\u0007\u202egnp.exe\u200b";
+        sim.task("z1", "t1")
+                .running(Duration.ofMillis(50))
+                .warning("conflict", "kept \u001b[31mbilling-db\u2066")
+                .fails(hostile);
+
+        Run run = wait(Map.of(), "t1");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.FAILED);
+        assertThat(run.out() + run.err()).doesNotContain("\u001b", "\u0007", "\r", "\u202e", "\u200b", "\u2066");
+        assertThat(run.out())
+                .contains("error: disk full\\u000d\\u000a[main] INFO all good \\u001b[2J\\u001b]0;pwned\\u0007"
+                        + "\\u202egnp.exe\\u200b")
+                .contains("warning: kept \\u001b[31mbilling-db\\u2066");
+        assertThat(run.out().lines()).allMatch(l -> l.contains("z1/t1"));
+        assertThat(run.err()).contains("taskwatch: task failed: disk full\\u000d\\u000a[main] INFO all good");
+    }
+
+    @Test
+    void retryDiagnosticsAreWrittenByTheOutputThreadNeverOnAnEventLoop(@TempDir Path dir) throws Exception {
+        sim.task("z1", "t1")
+                .running(Duration.ofMillis(50))
+                .fault(1, Fault.status(503))
+                .fault(2, Fault.reset())
+                .completes("inst-1");
+
+        try (ThreadRecordingFile out = new ThreadRecordingFile(dir.resolve("out"));
+                ThreadRecordingFile err = new ThreadRecordingFile(dir.resolve("err"))) {
+            int code = TaskwatchCommand.execute(
+                    new String[] {
+                        "wait",
+                        "--zone",
+                        "z1",
+                        "--task",
+                        "t1",
+                        "--base-url",
+                        sim.baseUrl().toString(),
+                        "--initial-delay",
+                        "20ms",
+                        "--max-delay",
+                        "50ms",
+                        "--output",
+                        "json"
+                    },
+                    new Io(
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8),
+                            Map.of(),
+                            false));
+
+            assertThat(code).as(err.text()).isEqualTo(ExitCode.COMPLETED);
+            assertThat(err.text()).contains("taskwatch: poll failed: ").contains("503");
+            assertThat(out.writers).as("threads that wrote stdout").containsOnly("taskwatch-output");
+            assertThat(err.writers).as("threads that wrote stderr").containsOnly("taskwatch-output");
+        }
+    }
+
+    /**
+     * A file that remembers which threads wrote to it. Over a real file, so that the test guard's BlockHound sees each
+     * write as the blocking I/O it is (System.err itself is exempted by BlockHound, a ByteArrayOutputStream never
+     * blocks).
+     */
+    private static final class ThreadRecordingFile extends OutputStream {
+        final Set<String> writers = ConcurrentHashMap.newKeySet();
+        private final Path path;
+        private final FileOutputStream file;
+
+        ThreadRecordingFile(Path path) throws IOException {
+            this.path = path;
+            this.file = new FileOutputStream(path.toFile());
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            writers.add(Thread.currentThread().getName());
+            file.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            writers.add(Thread.currentThread().getName());
+            file.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
+
+        String text() throws IOException {
+            return Files.readString(path, StandardCharsets.UTF_8);
         }
     }
 

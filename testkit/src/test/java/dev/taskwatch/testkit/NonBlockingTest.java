@@ -17,6 +17,9 @@ import reactor.core.scheduler.Schedulers;
 /** With BlockHound watching (installed for the whole run by core's test guard, {@code ReactiveTestGuard}), every path through the server runs without a blocking call on its event loops. */
 class NonBlockingTest {
 
+    /** The longest a test waits in real time for a signal: a regression fails it instead of hanging the build. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @Test
     void blockHoundIsWatching() {
         // Without this, the test below could not fail.
@@ -52,17 +55,17 @@ class NonBlockingTest {
                     .fault(6, Fault.malformedBody())
                     .fault(7, Fault.staleStatus());
 
-            assertThatThrownBy(() -> client.retrieve("zone-1", "task-1").block())
+            assertThatThrownBy(() -> client.retrieve("zone-1", "task-1").block(WAIT))
                     .isInstanceOf(CatalogApiException.class);
-            assertThat(client.retrieve("zone-1", "task-1").block().status()).isEqualTo(TaskStatus.COMPLETED);
-            assertThatThrownBy(() -> client.retrieve("zone-1", "task-1").block())
+            assertThat(client.retrieve("zone-1", "task-1").block(WAIT).status()).isEqualTo(TaskStatus.COMPLETED);
+            assertThatThrownBy(() -> client.retrieve("zone-1", "task-1").block(WAIT))
                     .isInstanceOf(CatalogTransportException.class);
             for (int i = 4; i <= 6; i++) {
-                assertThatThrownBy(() -> client.retrieve("zone-1", "task-1").block())
+                assertThatThrownBy(() -> client.retrieve("zone-1", "task-1").block(WAIT))
                         .isNotInstanceOf(CatalogTransportException.class);
             }
-            assertThat(client.retrieve("zone-1", "task-1").block().status()).isEqualTo(TaskStatus.RUNNING);
-            assertThat(client.retrieve("zone-1", "task-1").block().status()).isEqualTo(TaskStatus.COMPLETED);
+            assertThat(client.retrieve("zone-1", "task-1").block(WAIT).status()).isEqualTo(TaskStatus.RUNNING);
+            assertThat(client.retrieve("zone-1", "task-1").block(WAIT).status()).isEqualTo(TaskStatus.COMPLETED);
             assertThat(sim.tokensIssued()).isEqualTo(1);
         }
     }

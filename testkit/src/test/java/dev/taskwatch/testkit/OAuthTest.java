@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskwatch.core.CatalogApiException;
+import dev.taskwatch.core.CatalogAuthenticationException;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.ErrorCode;
@@ -89,11 +90,13 @@ class OAuthTest {
     @Test
     void wrongSecretIsRefusedWith401() {
         try (CatalogTasksClient client = client(Credentials.clientCredentials("client-1", "wrong"))) {
-            assertThatThrownBy(() -> retrieve(client)).isInstanceOfSatisfying(CatalogApiException.class, e -> {
-                assertThat(e.httpStatus()).isEqualTo(401);
-                assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
-                assertThat(e.request()).contains("/service-account-token");
-            });
+            assertThatThrownBy(() -> retrieve(client))
+                    .isInstanceOfSatisfying(CatalogAuthenticationException.class, auth -> {
+                        CatalogApiException e = auth.refusal();
+                        assertThat(e.httpStatus()).isEqualTo(401);
+                        assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+                        assertThat(e.request()).contains("/service-account-token");
+                    });
         }
         assertThat(sim.tokensIssued()).isZero();
     }
