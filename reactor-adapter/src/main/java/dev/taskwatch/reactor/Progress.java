@@ -233,6 +233,13 @@ final class Progress {
         return new TaskWatchException(message, cause, lastSeen, polls);
     }
 
+    /** The error of a watch cut short because its {@link TaskWatcher} was closed: not transient, on this watcher. */
+    TaskWatchException closed() {
+        String message = "watch of task " + taskId + " in zone " + zoneId + " ended after " + pollCount() + " ("
+                + lastStatus() + "): the watcher was closed";
+        return new TaskWatchException(message, null, lastSeen, polls, false);
+    }
+
     TaskWatchTimeoutException timedOut(
             Duration timeout, Duration elapsed, @Nullable Duration hint, @Nullable Throwable cause) {
         String message = "watch of task " + taskId + " in zone " + zoneId + " timed out after " + elapsed

@@ -24,13 +24,17 @@ import reactor.core.publisher.Mono;
  * <p>Share one watcher per client: it is thread-safe, holds no threads of its own (timing runs on
  * {@link WatchOptions#scheduler()}), and concurrent watches of the same task on one watcher share one polling loop,
  * whatever threads subscribe and cancel. Nothing polls while no one is subscribed.
+ *
+ * <p>Closing is optional: an application that stops should {@link #close()} the watcher before its client, so that
+ * no watch polls after the stop and every subscriber learns that its watch was cut short.
  */
-public final class TaskWatcher {
+public final class TaskWatcher implements AutoCloseable {
 
     private final CatalogTasksClient client;
     private final WatchOptions options;
     private final WatchMetrics metrics;
     private final ConcurrentMap<Key, WatchLoop> loops = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     private TaskWatcher(CatalogTasksClient client, WatchOptions options) {
         this.client = client;
@@ -96,6 +100,21 @@ public final class TaskWatcher {
         return new WatchFlux(this, key(zoneId, taskId), true).last();
     }
 
+    /**
+     * Cancels every watch and refuses new ones. Each current subscriber ends with a {@link TaskWatchException} that
+     * carries the last task seen and is not {@linkplain TaskWatchException#isTransient() transient}; pending timers
+     * and requests in flight are disposed, so no poll is sent after this returns. A watch subscribed afterwards ends
+     * the same way at once, without a request. The client is not closed: close it after the watcher. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        // A loop registered while this runs is shut down by join(), which checks closed after registering.
+        for (WatchLoop loop : loops.values()) {
+            loop.shutdown();
+        }
+    }
+
     /** How many polling loops are running (tests). */
     int activeWatches() {
         return loops.size();
@@ -103,7 +122,8 @@ public final class TaskWatcher {
 
     @Override
     public String toString() {
-        return "TaskWatcher{client=" + client + ", options=" + options + ", activeWatches=" + loops.size() + "}";
+        return "TaskWatcher{client=" + client + ", options=" + options + ", activeWatches=" + loops.size()
+                + (closed ? ", closed" : "") + "}";
     }
 
     CatalogTasksClient client() {
@@ -124,6 +144,17 @@ public final class TaskWatcher {
      */
     void join(Key key, WatchSubscription subscriber) {
         for (; ; ) {
+            if (closed) {
+                subscriber.fail(new TaskWatchException(
+                        "watch of task " + key.taskId() + " in zone " + key.zoneId()
+                                + " not started: the watcher is closed",
+                        null,
+                        null,
+                        0,
+                        false));
+                subscriber.drain();
+                return;
+            }
             WatchLoop loop = loops.get(key);
             if (loop == null) {
                 WatchLoop fresh = new WatchLoop(this, key);
@@ -136,12 +167,20 @@ public final class TaskWatcher {
             switch (loop.join(subscriber)) {
                 case FIRST -> {
                     subscriber.armDeadline();
-                    loop.run();
+                    if (closed) {
+                        // close() ran since the check above and may have missed this loop: no poll goes out.
+                        loop.shutdown();
+                    } else {
+                        loop.run();
+                    }
                     subscriber.drain();
                     return;
                 }
                 case ADDED -> {
                     subscriber.armDeadline();
+                    if (closed) {
+                        loop.shutdown();
+                    }
                     subscriber.drain();
                     return;
                 }

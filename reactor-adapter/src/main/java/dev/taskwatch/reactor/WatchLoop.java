@@ -126,6 +126,38 @@ final class WatchLoop implements Runnable {
         finished(outcome);
     }
 
+    /**
+     * Ends every subscriber with {@link Progress#closed()} and stops the loop, disposing its timer or request: the
+     * watcher is closing. Does nothing if the loop has closed already.
+     */
+    void shutdown() {
+        WatchSubscription[] deliver;
+        Disposable stop;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            deliver = subscribers;
+            if (deliver.length > 0) {
+                TaskWatchException failure = progress.closed();
+                for (WatchSubscription s : deliver) {
+                    s.fail(failure);
+                }
+            }
+            subscribers = NONE;
+            stop = pending;
+            pending = null;
+            close();
+        }
+        if (stop != null) {
+            stop.dispose();
+        }
+        for (WatchSubscription s : deliver) {
+            s.drain();
+        }
+        finished("cancelled");
+    }
+
     /** The exception for a subscriber whose deadline passed: the last task seen, its elapsed time, the polls. */
     synchronized TaskWatchTimeoutException timedOut(
             Duration timeout, long elapsedNanos, @Nullable Duration hint, @Nullable Throwable cause) {

@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +29,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
+import reactor.test.util.RaceTestUtils;
 
 /** DESIGN.md §4, line by line, on virtual time against a scripted source. */
 class TaskWatcherTest {
@@ -724,5 +727,99 @@ class TaskWatcherTest {
         StepVerifier.create(TaskWatcher.create(client).awaitTerminal(ZONE, TASK))
                 .expectError(TaskWatchException.class)
                 .verify(Duration.ofSeconds(5));
+    }
+
+    // close --------------------------------------------------------------------------------------------------------
+
+    @Test
+    void closeEndsEveryWatchWithTheLastTaskSeenAndLeavesNoTimer() {
+        TimerCountingScheduler clock = new TimerCountingScheduler();
+        ScriptedClient client = new ScriptedClient(response("running"));
+        TaskWatcher watcher = TaskWatcher.create(
+                client, NO_JITTER.timeout(Duration.ofHours(1)).scheduler(clock));
+        List<Task> seen = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> watchError = new AtomicReference<>();
+        AtomicReference<Throwable> awaitError = new AtomicReference<>();
+
+        watcher.watch(ZONE, TASK).subscribe(seen::add, watchError::set);
+        watcher.awaitCompleted(ZONE, TASK).subscribe(t -> {}, awaitError::set);
+        clock.time.advanceTimeBy(Duration.ofMillis(500)); // mid-backoff, two deadlines armed
+        watcher.close();
+
+        assertThat(seen).containsExactly(status("running"));
+        for (Throwable e : List.of(watchError.get(), awaitError.get())) {
+            assertThat(e).isExactlyInstanceOf(TaskWatchException.class).hasMessageContaining("the watcher was closed");
+            TaskWatchException closed = (TaskWatchException) e;
+            assertThat(closed.lastTask()).isEqualTo(status("running"));
+            assertThat(closed.polls()).isEqualTo(1);
+            assertThat(closed.isTransient()).isFalse();
+        }
+        assertThat(clock.pendingTimers()).as("backoff and deadline timers").isZero();
+        assertThat(watcher.activeWatches()).isZero();
+        clock.time.advanceTimeBy(Duration.ofDays(1));
+        assertThat(client.calls).hasValue(1);
+    }
+
+    @Test
+    void closeCancelsARequestInFlight() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        ScriptedClient client = new ScriptedClient(response("pending"), Mono.never());
+        TaskWatcher watcher = TaskWatcher.create(client, NO_JITTER.scheduler(time));
+        AtomicReference<Throwable> error = new AtomicReference<>();
+
+        watcher.watch(ZONE, TASK).subscribe(t -> {}, error::set);
+        time.advanceTimeBy(Duration.ofSeconds(1));
+        assertThat(client.subscriptions).hasValue(2);
+        watcher.close();
+
+        assertThat(client.cancellations).hasValue(1);
+        assertThat(error.get()).isInstanceOf(TaskWatchException.class);
+        assertThat(watcher.activeWatches()).isZero();
+    }
+
+    @Test
+    void watchAfterCloseEndsAtOnceWithoutARequest() {
+        ScriptedClient client = new ScriptedClient(response("pending"));
+        TaskWatcher watcher = TaskWatcher.create(client, NO_JITTER);
+        watcher.close();
+        watcher.close(); // idempotent
+
+        StepVerifier.create(watcher.watch(ZONE, TASK))
+                .expectErrorSatisfies(e -> {
+                    assertThat(e)
+                            .isExactlyInstanceOf(TaskWatchException.class)
+                            .hasMessage("watch of task task-1 in zone zone-1 not started: the watcher is closed");
+                    assertThat(((TaskWatchException) e).lastTask()).isNull();
+                })
+                .verify(Duration.ofSeconds(5));
+        StepVerifier.create(watcher.awaitCompleted(ZONE, TASK))
+                .expectError(TaskWatchException.class)
+                .verify(Duration.ofSeconds(5));
+        assertThat(client.calls).hasValue(0);
+        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.toString()).endsWith(", closed}");
+    }
+
+    @Test
+    void closeRacingNewWatchesLeavesNoLoopAndEveryRequestCancelled() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        for (int round = 0; round < 2_000; round++) {
+            ScriptedClient client = new ScriptedClient(Mono.never());
+            TaskWatcher watcher = TaskWatcher.create(client, NO_JITTER.scheduler(time));
+            AtomicReference<Throwable> first = new AtomicReference<>();
+            AtomicReference<Throwable> second = new AtomicReference<>();
+
+            RaceTestUtils.race(
+                    () -> watcher.watch(ZONE, TASK).subscribe(t -> {}, first::set),
+                    () -> watcher.watch(ZONE, TASK).subscribe(t -> {}, second::set),
+                    watcher::close);
+
+            assertThat(first.get()).as("round %d", round).isInstanceOf(TaskWatchException.class);
+            assertThat(second.get()).as("round %d", round).isInstanceOf(TaskWatchException.class);
+            assertThat(watcher.activeWatches()).as("round %d", round).isZero();
+            assertThat(client.cancellations.get())
+                    .as("round %d: every request sent is cancelled", round)
+                    .isEqualTo(client.subscriptions.get());
+        }
     }
 }
