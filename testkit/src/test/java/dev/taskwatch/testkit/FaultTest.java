@@ -10,6 +10,7 @@ import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.ErrorCode;
+import dev.taskwatch.core.PoolProbe;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
@@ -146,10 +147,16 @@ class FaultTest {
     }
 
     @Test
-    void closeOnReuseAnswersThenClosesOnTheNextRequestOnThatConnection() {
+    void closeOnReuseAnswersThenClosesOnTheNextRequestOnThatConnection() throws InterruptedException {
         ScriptedTask task = task().fault(1, Fault.closeOnReuse());
 
         assertThat(retrieve().status()).isEqualTo(TaskStatus.RUNNING);
+        // The answered connection goes back to the pool just after the answer: wait for it, so the next request
+        // reuses it rather than opening another.
+        ChaosSoakTest.awaitTrue(
+                () -> PoolProbe.stats(client).equals(new PoolProbe.Stats(0, 0, 1)),
+                Duration.ofSeconds(5),
+                () -> "pool " + PoolProbe.stats(client));
         // The pooled connection is reused and closed under the request: a transient transport failure at once, not
         // the response timeout.
         assertThatThrownBy(this::retrieve)
