@@ -1,6 +1,7 @@
 package dev.taskwatch.core;
 
 import static dev.taskwatch.core.Fixtures.TASK;
+import static dev.taskwatch.core.Fixtures.TASK_PATH;
 import static dev.taskwatch.core.Fixtures.ZONE;
 import static dev.taskwatch.core.Fixtures.json;
 import static dev.taskwatch.core.Fixtures.ok;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -128,10 +130,17 @@ class CredentialsTest {
         router.tokens.add(token(TOKEN_1, 3600));
 
         Mono<Task> lazy = oauth().retrieve(ZONE, TASK);
+        // A round trip from another client as a fence: a token fetched on assembly would reach the server first.
+        try (CatalogTasksClient fence = Fixtures.client(server).build()) {
+            fence.retrieve(ZONE, TASK).block(WAIT);
+        }
+        assertThat(router.tokenRequests()).isZero();
 
-        assertThat(server.takeRequest(200, TimeUnit.MILLISECONDS)).isNull();
         lazy.block(WAIT);
         assertThat(router.tokenRequests()).isEqualTo(1);
+        assertThat(List.of(server.takeRequest(), server.takeRequest(), server.takeRequest()))
+                .extracting(RecordedRequest::getTarget)
+                .containsExactly(TASK_PATH, "/service-account-token", TASK_PATH);
     }
 
     @Test
@@ -212,13 +221,21 @@ class CredentialsTest {
         router.tokens.add(token(TOKEN_2, 3600));
         CatalogTasksClient client = oauth();
         client.retrieve(ZONE, TASK).block(WAIT); // caches TOKEN_1
-        // Refusals are held back a little so that many requests are in flight with the refused token at once.
-        router.task = r -> ("Bearer " + TOKEN_1).equals(r.getHeaders().get("Authorization"))
-                ? json(401, "{\"code\":\"unauthorized\"}")
-                        .newBuilder()
-                        .headersDelay(100, TimeUnit.MILLISECONDS)
-                        .build()
-                : ok("running");
+        // Refusals are held back until three requests carry the refused token, so that several are in flight with
+        // it at once (MockWebServer answers each connection on its own thread: holding one holds no other).
+        CountDownLatch refusedInFlight = new CountDownLatch(3);
+        router.task = r -> {
+            if (!("Bearer " + TOKEN_1).equals(r.getHeaders().get("Authorization"))) {
+                return ok("running");
+            }
+            refusedInFlight.countDown();
+            try {
+                refusedInFlight.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return json(401, "{\"code\":\"unauthorized\"}");
+        };
 
         List<Task> tasks = Flux.range(0, 20)
                 .flatMap(i -> client.retrieve(ZONE, TASK))
