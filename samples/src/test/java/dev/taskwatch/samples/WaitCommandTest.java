@@ -193,6 +193,60 @@ class WaitCommandTest {
     }
 
     @Test
+    void aTaskStillRunningAtTheDeadlineExitsThree() {
+        // Real time, as the command runs: a 300 ms deadline, polls every 20-50 ms.
+        sim.task("z1", "t1").running(Duration.ofHours(1));
+
+        Run run = wait(Map.of(), "t1", "--timeout", "300ms", "--output", "json");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.TIMED_OUT);
+        assertThat(run.jsonLines()).extracting(Task::status).containsExactly(TaskStatus.RUNNING);
+        assertThat(run.err()).contains("timed out");
+    }
+
+    @Test
+    void aProtocolErrorOnEveryAnswerExitsFourOnceTheErrorBudgetIsSpent() {
+        sim.task("z1", "t1").running(Duration.ofHours(1)).randomFaults(1.0, 1L, Fault.malformedBody());
+
+        Run run = wait(Map.of(), "t1");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.API_ERROR);
+        assertThat(run.err()).contains("invalid Task");
+        assertThat(sim.requestCount()).isEqualTo(11); // the default budget: 10 errors in a row, then the 11th ends it
+    }
+
+    @Test
+    void aTaskInvisiblePastTheNotFoundGraceExitsFour() {
+        sim.task("z1", "t1").notFoundFor(1_000_000);
+
+        Run run = wait(Map.of(), "t1", "--not-found-grace", "200ms");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.API_ERROR);
+        assertThat(run.err()).contains("404");
+    }
+
+    @Test
+    void theBaseUrlComesFromKeycardApiBaseUrlWhenTheFlagIsAbsent() {
+        sim.task("z1", "t1").completes("inst-1");
+
+        Run run = run(
+                Map.of("KEYCARD_API_BASE_URL", sim.baseUrl().toString()),
+                "wait",
+                "--zone",
+                "z1",
+                "--task",
+                "t1",
+                "--initial-delay",
+                "20ms",
+                "--output",
+                "json");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.COMPLETED);
+        assertThat(run.jsonLines()).extracting(Task::installId).containsExactly("inst-1");
+        assertThat(sim.requestCount()).isEqualTo(1);
+    }
+
+    @Test
     void retryAfterBeyondTheTimeoutExitsThreeAtOnce() {
         sim.task("z1", "t1")
                 .running(Duration.ofHours(1))
