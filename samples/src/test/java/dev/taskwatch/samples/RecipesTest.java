@@ -9,9 +9,11 @@ import dev.taskwatch.reactor.TaskFailedException;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
 import dev.taskwatch.testkit.CatalogSimulator;
+import dev.taskwatch.testkit.RecordedRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -35,6 +37,13 @@ class RecipesTest {
                     .containsEntry("b", "cancelled")
                     .containsEntry("d", "cancelled");
             assertThat(outcomes.get("c")).startsWith("failed:").contains("quota exceeded");
+            // Stopped at the failure: the watches run on one schedule, so a cancelled task was polled at most as
+            // often as the one whose failing answer ended them all (a poll in flight at that moment may still land).
+            Map<String, Long> polls = sim.requests().stream()
+                    .collect(Collectors.groupingBy(RecordedRequest::taskId, Collectors.counting()));
+            assertThat(polls).containsOnlyKeys(tasks);
+            assertThat(List.of(polls.get("a"), polls.get("b"), polls.get("d")))
+                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(polls.get("c")));
         }
     }
 
