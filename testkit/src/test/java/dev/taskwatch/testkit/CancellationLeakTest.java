@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
@@ -32,7 +33,7 @@ class CancellationLeakTest {
     private static final String ZONE = "leak";
 
     /** Backoff and deadline timers on virtual time: only a disposed timer stays silent when time jumps a year. */
-    private static WatchOptions options(VirtualTimeScheduler time) {
+    private static WatchOptions options(Scheduler time) {
         return WatchOptions.defaults()
                 .initialDelay(Duration.ofSeconds(1))
                 .maxDelay(Duration.ofSeconds(10))
@@ -54,7 +55,8 @@ class CancellationLeakTest {
                     ? Mono.just(new TaskResponse(Task.of(taskId, TaskStatus.RUNNING, null), null))
                     : Mono.<TaskResponse>never().doOnCancel(cancelledRequests::incrementAndGet);
         });
-        TaskWatcher watcher = TaskWatcher.create(source, options(time));
+        LiveTimers timers = new LiveTimers(time);
+        TaskWatcher watcher = TaskWatcher.create(source, options(timers));
         AtomicInteger transitions = new AtomicInteger();
 
         List<Disposable> watches = new ArrayList<>(WATCHES);
@@ -65,10 +67,13 @@ class CancellationLeakTest {
         assertThat(requests).hasValue(WATCHES);
         assertThat(transitions).hasValue(WATCHES / 2);
         assertThat(WatcherProbe.activeWatches(watcher)).isEqualTo(WATCHES);
+        // Every watch has its deadline timer; those mid-wait also have their backoff timer.
+        assertThat(timers.pending()).as("timers before the cancel").isEqualTo(WATCHES + WATCHES / 2);
 
         watches.forEach(Disposable::dispose);
 
         assertThat(WatcherProbe.activeWatches(watcher)).as("registry entries").isZero();
+        assertThat(timers.pending()).as("timers left after the cancel").isZero();
         assertThat(cancelledRequests).as("in-flight requests cancelled").hasValue(WATCHES / 2);
         time.advanceTimeBy(Duration.ofDays(365));
         assertThat(requests).as("requests after the cancel").hasValue(WATCHES);
@@ -102,7 +107,8 @@ class CancellationLeakTest {
                     return exchange.doOnNext(r -> answered.incrementAndGet());
                 });
             };
-            TaskWatcher watcher = TaskWatcher.create(counting, options(time));
+            LiveTimers timers = new LiveTimers(time);
+            TaskWatcher watcher = TaskWatcher.create(counting, options(timers));
 
             // Even tasks first, so that they all get a connection before the stalls take every one of them.
             List<Disposable> watches = new ArrayList<>(WATCHES);
@@ -138,6 +144,7 @@ class CancellationLeakTest {
             assertThat(WatcherProbe.activeWatches(watcher))
                     .as("registry entries")
                     .isZero();
+            assertThat(timers.pending()).as("timers left after the cancel").isZero();
             awaitTrue(
                     () -> PoolProbe.stats(client).quiet() && sim.stalledRequests() == 0,
                     Duration.ofSeconds(30),
