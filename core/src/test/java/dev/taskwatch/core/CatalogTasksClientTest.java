@@ -24,7 +24,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -848,16 +847,6 @@ class CatalogTasksClientTest {
 
     // ---------------------------------------------------------------- laziness and cancellation
 
-    /** The pool's figures once no connection is lent out (a connection goes back just after its exchange ends). */
-    private NettyCatalogTasksClient.PoolStats poolOnceSettled() {
-        NettyCatalogTasksClient netty = (NettyCatalogTasksClient) client;
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (netty.poolStats().acquired() > 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
-        }
-        return netty.poolStats();
-    }
-
     @Test
     void nothingIsSentUntilSubscription() throws InterruptedException {
         server.enqueue(ok("pending"));
@@ -888,7 +877,7 @@ class CatalogTasksClientTest {
                 .verify(WAIT);
 
         // The cancel gave the connection up: none is lent out, and the stalled one is not kept for reuse.
-        assertThat(poolOnceSettled()).isEqualTo(new NettyCatalogTasksClient.PoolStats(0, 0, 0));
+        assertThat(PoolProbe.settled(client, WAIT)).isEqualTo(new PoolProbe.Stats(0, 0, 0));
         // A fresh request gets the second response on a new connection: the stalled one was not retried or reused.
         assertThat(client.retrieve(ZONE, TASK).block(WAIT).status()).isEqualTo(TaskStatus.RUNNING);
         RecordedRequest next = server.takeRequest();
@@ -910,7 +899,7 @@ class CatalogTasksClientTest {
                 () -> client.retrieve(ZONE, TASK).timeout(seenByServer).block(WAIT));
 
         assertThat(e).hasCauseInstanceOf(TimeoutException.class);
-        assertThat(poolOnceSettled()).isEqualTo(new NettyCatalogTasksClient.PoolStats(0, 0, 0));
+        assertThat(PoolProbe.settled(client, WAIT)).isEqualTo(new PoolProbe.Stats(0, 0, 0));
         assertThat(client.retrieve(ZONE, TASK).block(WAIT).status()).isEqualTo(TaskStatus.RUNNING);
         assertThat(server.takeRequest().getConnectionIndex()).isEqualTo(1);
         assertThat(server.getRequestCount()).isEqualTo(2);

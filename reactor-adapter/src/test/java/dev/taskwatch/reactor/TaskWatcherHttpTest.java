@@ -13,27 +13,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.taskwatch.core.CatalogApiException;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
+import dev.taskwatch.core.PoolProbe;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.core.TaskwatchException;
+import dev.taskwatch.core.guard.LiveTimers;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** The watcher over real HTTP: the core client on loopback against MockWebServer, with tiny real delays. */
 class TaskWatcherHttpTest {
@@ -71,6 +76,45 @@ class TaskWatcherHttpTest {
                 .watch(ZONE, TASK)
                 .doOnNext(seen::add)
                 .blockLast(TEST_TIMEOUT);
+        return seen;
+    }
+
+    /**
+     * Watches {@link Tasks#TASK} to its end on virtual time over real HTTP: whenever the loop waits on its timer (and
+     * no request is in flight), virtual time moves exactly to that timer. Timing is then a pure function of the
+     * options and the answers, whatever the machine's speed.
+     *
+     * @return the tasks emitted; throws the watch's error, if it ended with one
+     */
+    private List<Task> watchOnVirtualTime(WatchOptions options) {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers timers = new LiveTimers(time);
+        List<Task> seen = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch ended = new CountDownLatch(1);
+        TaskWatcher.create(client, options.scheduler(timers))
+                .watch(ZONE, TASK)
+                .subscribe(
+                        seen::add,
+                        e -> {
+                            failure.set(e);
+                            ended.countDown();
+                        },
+                        ended::countDown);
+        long deadline = System.nanoTime() + TEST_TIMEOUT.toNanos();
+        while (ended.getCount() > 0) {
+            assertThat(System.nanoTime()).as("watch still running").isLessThan(deadline);
+            long next = timers.shortestPendingDelayNanos();
+            if (next >= 0) {
+                time.advanceTimeBy(Duration.ofNanos(next));
+            } else {
+                LockSupport.parkNanos(50_000); // a request is in flight: its answer comes in real time
+            }
+        }
+        if (failure.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        assertThat(failure.get()).isNull();
         return seen;
     }
 
@@ -197,8 +241,9 @@ class TaskWatcherHttpTest {
                 task("pending"),
                 completed("inst-1"));
 
-        List<Task> seen = watchToTheEnd(fast.notFoundGrace(Duration.ofSeconds(10)));
+        List<Task> seen = watchOnVirtualTime(fast.notFoundGrace(Duration.ofMillis(100)));
 
+        // The three 404s came at 0, 10 and 22.5 ms of virtual time, well inside the grace.
         assertThat(statuses(seen)).containsExactly("pending", "completed");
         assertThat(dispatcher.requests).hasSize(5);
     }
@@ -207,9 +252,9 @@ class TaskWatcherHttpTest {
     void notFoundAfterTheGraceIsFatal() {
         dispatcher.script(TASK, task("pending"), error(404, "not_found"));
 
-        // Real time decides how many 404s fall inside the 100 ms grace (virtual-time tests pin that down); here the
-        // watch must end on a 404, carrying the task seen before.
-        assertThatThrownBy(() -> watchToTheEnd(fast.notFoundGrace(Duration.ofMillis(100))))
+        // On virtual time, polls go out at 0, 10, 22.5, 38.1, 57.6, 77.6, 97.6 and 117.6 ms (10 ms ×1.25, capped at
+        // 20 ms): the 404 at 117.6 ms is the first past the 100 ms grace, which counts from the loop's first poll.
+        assertThatThrownBy(() -> watchOnVirtualTime(fast.notFoundGrace(Duration.ofMillis(100))))
                 .isInstanceOfSatisfying(TaskWatchException.class, e -> {
                     assertThat(e.getCause())
                             .isInstanceOfSatisfying(
@@ -217,8 +262,9 @@ class TaskWatcherHttpTest {
                                     api -> assertThat(api.httpStatus()).isEqualTo(404));
                     assertThat(e.lastTask()).isNotNull();
                     assertThat(e.lastTask().statusValue()).isEqualTo("pending");
+                    assertThat(e.polls()).isEqualTo(8);
                 });
-        assertThat(dispatcher.requests.size()).isGreaterThanOrEqualTo(2);
+        assertThat(dispatcher.requests).hasSize(8);
     }
 
     @Test
@@ -245,39 +291,47 @@ class TaskWatcherHttpTest {
 
     @Test
     void cancellingMidRequestAndMidBackoffSendsNothingMore() throws InterruptedException {
-        // Answers after 1 s: had cancelling not aborted the exchange, a third request would follow before the clock
-        // below runs out.
-        MockResponse stalled =
-                task("running").newBuilder().headersDelay(1, TimeUnit.SECONDS).build();
+        // The second answer never comes: the watch is mid-request when it is cancelled.
+        MockResponse stalled = task("running")
+                .newBuilder()
+                .onResponseStart(SocketEffect.Stall.INSTANCE)
+                .build();
         dispatcher.script(TASK, task("pending"), stalled, task("completed"));
-        MockResponse[] clock = new MockResponse[120];
-        Arrays.fill(clock, task("task-2", "pending"));
-        clock[119] = completed("inst-2");
-        dispatcher.script("task-2", clock);
-        dispatcher.script("task-3", task("task-3", "pending"));
-        TaskWatcher watcher = TaskWatcher.create(client, fast);
+        dispatcher.script("task-3", task("task-3", "pending"), task("task-3", "completed"));
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers timers = new LiveTimers(time);
+        TaskWatcher watcher = TaskWatcher.create(client, fast.scheduler(timers));
 
         Disposable midRequest = watcher.watch(ZONE, TASK).subscribe();
         assertThat(server.takeRequest(10, TimeUnit.SECONDS)).isNotNull();
-        assertThat(server.takeRequest(10, TimeUnit.SECONDS)).isNotNull(); // the stalled one is in flight
+        awaitTimer(timers);
+        time.advanceTimeBy(Duration.ofMillis(10)); // the backoff ends: the second request goes out and stalls
+        assertThat(server.takeRequest(10, TimeUnit.SECONDS)).isNotNull();
         midRequest.dispose();
+
+        Disposable midBackoff = watcher.watch(ZONE, "task-3").subscribe();
+        assertThat(server.takeRequest(10, TimeUnit.SECONDS)).isNotNull();
+        awaitTimer(timers);
+        midBackoff.dispose(); // within the 10 ms of virtual time before its second poll
+
+        // Nothing is left to send anything: no loop, no timer, no connection lent out, even a year later.
         assertThat(watcher.activeWatches()).isZero();
-
-        CountDownLatch firstSeen = new CountDownLatch(1);
-        Disposable midBackoff = TaskWatcher.create(client, fast.initialDelay(Duration.ofSeconds(5)))
-                .watch(ZONE, "task-3")
-                .subscribe(t -> firstSeen.countDown());
-        assertThat(firstSeen.await(10, TimeUnit.SECONDS)).isTrue();
-        midBackoff.dispose(); // within the 5 s delay before the second poll
-
-        // A watch of another task is the clock: by the time it has made 120 requests 10 ms apart (over 1.2 s), the
-        // cancelled watches would have polled again had anything kept running.
-        watcher.watch(ZONE, "task-2").blockLast(TEST_TIMEOUT);
-        assertThat(dispatcher.requestsFor("task-2")).isEqualTo(120);
-
+        assertThat(timers.pending()).isZero();
+        time.advanceTimeBy(Duration.ofDays(365));
+        assertThat(PoolProbe.settled(client, TEST_TIMEOUT).acquired())
+                .as("connections lent out")
+                .isZero();
         assertThat(dispatcher.requestsFor(TASK)).isEqualTo(2);
         assertThat(dispatcher.requestsFor("task-3")).isEqualTo(1);
-        assertThat(watcher.activeWatches()).isZero();
+    }
+
+    /** Waits (real time, bounded) until the watch has taken its answer and set its backoff timer. */
+    private static void awaitTimer(LiveTimers timers) {
+        long deadline = System.nanoTime() + TEST_TIMEOUT.toNanos();
+        while (timers.pending() == 0) {
+            assertThat(System.nanoTime()).as("no timer set").isLessThan(deadline);
+            LockSupport.parkNanos(50_000);
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.taskwatch.core.PoolProbe;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.guard.LiveTimers;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
 import dev.taskwatch.reactor.WatcherProbe;

@@ -1,9 +1,11 @@
 package dev.taskwatch.core;
 
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
 /**
- * Reads the connection pool of a client built by {@link CatalogTasksClient#builder()} from testkit's tests, which
- * live in another module: {@code poolStats()} is package-private, and this class shares its package on the class
- * path.
+ * Reads the connection pool of a client built by {@link CatalogTasksClient#builder()} from other modules' tests
+ * (in core's test-jar): {@code poolStats()} is package-private, and this class shares its package on the class path.
  */
 public final class PoolProbe {
 
@@ -28,5 +30,19 @@ public final class PoolProbe {
         }
         NettyCatalogTasksClient.PoolStats s = netty.poolStats();
         return new Stats(s.acquired(), s.pending(), s.idle());
+    }
+
+    /**
+     * The pool's figures once no connection is lent out (one goes back on its event loop just after its exchange
+     * ends), waiting at most {@code timeout} of real time.
+     */
+    public static Stats settled(CatalogTasksClient client, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Stats now = stats(client);
+        while (now.acquired() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+            now = stats(client);
+        }
+        return now;
     }
 }

@@ -1,6 +1,6 @@
-package dev.taskwatch.testkit;
+package dev.taskwatch.core.guard;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
@@ -9,26 +9,34 @@ import reactor.core.scheduler.Scheduler;
 /**
  * A scheduler that counts its delayed tasks still pending: scheduled, neither run nor disposed. A watch that leaves a
  * backoff or deadline timer behind shows up here at once, even when the timer, once fired, would do nothing anyone
- * can see (a cancelled subscriber's deadline).
+ * can see (a cancelled subscriber's deadline). Over a virtual clock it also tells a test how far to move time for the
+ * next timer, so real I/O and virtual time can be interleaved without guessing.
+ *
+ * <p>In core's test-jar, for the other modules' tests.
  */
-final class LiveTimers implements Scheduler {
+public final class LiveTimers implements Scheduler {
 
     private final Scheduler delegate;
-    private final Set<Object> live = ConcurrentHashMap.newKeySet();
+    private final Map<Object, Long> live = new ConcurrentHashMap<>(); // timer → delay in nanoseconds
 
-    LiveTimers(Scheduler delegate) {
+    public LiveTimers(Scheduler delegate) {
         this.delegate = delegate;
     }
 
     /** Delayed tasks scheduled and neither run nor disposed yet. */
-    int pending() {
+    public int pending() {
         return live.size();
+    }
+
+    /** The shortest delay, in nanoseconds as scheduled, among the pending timers; -1 when none is pending. */
+    public long shortestPendingDelayNanos() {
+        return live.values().stream().mapToLong(Long::longValue).min().orElse(-1);
     }
 
     @Override
     public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
         Object timer = new Object();
-        live.add(timer);
+        live.put(timer, unit.toNanos(delay));
         Disposable scheduled = delegate.schedule(
                 () -> {
                     live.remove(timer);
@@ -48,6 +56,11 @@ final class LiveTimers implements Scheduler {
                 return scheduled.isDisposed();
             }
         };
+    }
+
+    @Override
+    public long now(TimeUnit unit) {
+        return delegate.now(unit); // the virtual clock's, when the delegate is one
     }
 
     @Override
