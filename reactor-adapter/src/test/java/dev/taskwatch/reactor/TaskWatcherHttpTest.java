@@ -261,7 +261,7 @@ class TaskWatcherHttpTest {
         assertThat(server.takeRequest(10, TimeUnit.SECONDS)).isNotNull();
         assertThat(server.takeRequest(10, TimeUnit.SECONDS)).isNotNull(); // the stalled one is in flight
         midRequest.dispose();
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
 
         CountDownLatch firstSeen = new CountDownLatch(1);
         Disposable midBackoff = TaskWatcher.create(client, fast.initialDelay(Duration.ofSeconds(5)))
@@ -277,7 +277,7 @@ class TaskWatcherHttpTest {
 
         assertThat(dispatcher.requestsFor(TASK)).isEqualTo(2);
         assertThat(dispatcher.requestsFor("task-3")).isEqualTo(1);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 
     @Test
