@@ -9,6 +9,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.TaskResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -116,6 +122,46 @@ class ActiveWatchTest {
 
         assertThat(calls).hasValue(1);
         assertThat(watcher.activeWatches()).isEmpty();
+    }
+
+    @Test
+    void snapshotsTakenWhileSubscribersComeAndGoNeverShowAnEmptyLoop() throws Exception {
+        CatalogTasksClient client = (zone, task, requestId) -> Mono.never();
+        TaskWatcher watcher = TaskWatcher.create(client, Tasks.ONE_TWO_TEN);
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        Disposable a = watcher.watch(ZONE, "task-" + (i % 3)).subscribe();
+                        Disposable b = watcher.watch(ZONE, "task-" + (i % 5)).subscribe();
+                        a.dispose();
+                        b.dispose();
+                    }
+                }));
+            }
+            Future<?> reader = pool.submit(() -> {
+                while (!work.stream().allMatch(Future::isDone)) {
+                    for (ActiveWatch w : watcher.activeWatches()) {
+                        assertThat(w.subscribers()).isBetween(1, 2 * threads);
+                        assertThat(w.polls()).isBetween(0, 1);
+                        assertThat(w.nextPollIn())
+                                .as("a request is in flight until it is cancelled")
+                                .isNull();
+                    }
+                }
+            });
+            for (Future<?> f : work) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            reader.get(30, TimeUnit.SECONDS);
+            assertThat(watcher.activeWatches()).isEmpty();
+            assertThat(watcher.loopCount()).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
