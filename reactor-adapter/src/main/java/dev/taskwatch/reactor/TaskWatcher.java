@@ -2,6 +2,10 @@ package dev.taskwatch.reactor;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Task;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -29,6 +33,9 @@ import reactor.core.publisher.Mono;
  * no watch polls after the stop and every subscriber learns that its watch was cut short.
  */
 public final class TaskWatcher implements AutoCloseable {
+
+    private static final Comparator<ActiveWatch> BY_TASK =
+            Comparator.comparing(ActiveWatch::zoneId).thenComparing(ActiveWatch::taskId);
 
     private final CatalogTasksClient client;
     private final WatchOptions options;
@@ -115,8 +122,29 @@ public final class TaskWatcher implements AutoCloseable {
         }
     }
 
-    /** How many polling loops are running (tests). */
-    int activeWatches() {
+    /**
+     * What this watcher is polling right now: one entry per polling loop (subscribers of the same task share one),
+     * ordered by zone and task. Each entry is read consistently under its loop's lock, held for a few field reads;
+     * entries of different loops are read one after the other, not at one instant. Loops that end while this runs may
+     * or may not be listed. Meant for diagnostics (an actuator endpoint, a status page); it allocates one small
+     * record per loop, so calling it per request of a hot path is not.
+     *
+     * @return an unmodifiable list, empty when nothing is watched
+     */
+    public List<ActiveWatch> activeWatches() {
+        List<ActiveWatch> watches = new ArrayList<>(loops.size());
+        for (WatchLoop loop : loops.values()) {
+            ActiveWatch watch = loop.snapshot();
+            if (watch != null) {
+                watches.add(watch);
+            }
+        }
+        watches.sort(BY_TASK);
+        return Collections.unmodifiableList(watches);
+    }
+
+    /** How many polling loops are registered, without building a snapshot (tests). */
+    int loopCount() {
         return loops.size();
     }
 

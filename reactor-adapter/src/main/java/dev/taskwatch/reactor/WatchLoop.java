@@ -63,6 +63,8 @@ final class WatchLoop implements Runnable {
     private boolean closed;
     /** The timer of the next poll or the poll in flight, to dispose when the last subscriber leaves. */
     private @Nullable Disposable pending;
+    /** When the timer in {@link #pending} fires, on the scheduler's clock; only {@link #snapshot} reads it. */
+    private long nextPollNanos;
 
     WatchLoop(TaskWatcher watcher, TaskWatcher.Key key) {
         this.watcher = watcher;
@@ -264,7 +266,9 @@ final class WatchLoop implements Runnable {
         }
         try {
             // At least a nanosecond: a zero delay may run inline on a virtual clock, inside this critical section.
-            pending = scheduler.schedule(this, Math.max(1, step.delayNanos()), TimeUnit.NANOSECONDS);
+            long delay = Math.max(1, step.delayNanos());
+            pending = scheduler.schedule(this, delay, TimeUnit.NANOSECONDS);
+            nextPollNanos = now + delay;
             return null;
         } catch (RejectedExecutionException e) {
             // The scheduler was disposed (an application shutting down): end with our error, not the scheduler's.
@@ -274,6 +278,28 @@ final class WatchLoop implements Runnable {
             }
             return "error";
         }
+    }
+
+    /**
+     * What this loop is doing now, read in one critical section so the fields agree; null if it has closed or has no
+     * subscriber yet (registered, about to be joined).
+     */
+    synchronized @Nullable ActiveWatch snapshot() {
+        if (closed || subscribers.length == 0) {
+            return null;
+        }
+        long now = scheduler.now(TimeUnit.NANOSECONDS);
+        int polls = progress.polls();
+        Task seen = progress.lastSeen();
+        Disposable next = pending;
+        return new ActiveWatch(
+                key.zoneId(),
+                key.taskId(),
+                seen == null ? null : seen.statusValue(),
+                polls,
+                Duration.ofNanos(polls == 0 ? 0 : Math.max(0, progress.sinceFirstPoll(now))),
+                next == null || next instanceof Poll ? null : Duration.ofNanos(Math.max(0, nextPollNanos - now)),
+                subscribers.length);
     }
 
     /** Leaves the registry, so that a subscriber re-watching from its onComplete gets a fresh loop. */

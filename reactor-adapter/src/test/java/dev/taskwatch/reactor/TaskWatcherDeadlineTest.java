@@ -83,7 +83,7 @@ class TaskWatcherDeadlineTest {
         assertThat(seen.error).isInstanceOf(TaskWatchTimeoutException.class);
         assertThat(((TaskWatchTimeoutException) seen.error).lastTask()).isEqualTo(task("pending"));
         assertThat(client.calls).hasValue(1);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
         assertThat(clock.pendingTimers()).isZero();
     }
 
@@ -108,9 +108,7 @@ class TaskWatcherDeadlineTest {
         assertThat(early.signals).containsExactly("pending", "error");
         assertThat(((TaskWatchTimeoutException) early.error).elapsed()).isEqualTo(Duration.ofSeconds(10));
         assertThat(late.signals).containsExactly("pending");
-        assertThat(watcher.activeWatches())
-                .as("the late subscriber keeps the loop")
-                .isOne();
+        assertThat(watcher.loopCount()).as("the late subscriber keeps the loop").isOne();
 
         clock.time.advanceTimeBy(Duration.ofSeconds(6));
         assertThat(late.signals).containsExactly("pending", "error");
@@ -118,7 +116,7 @@ class TaskWatcherDeadlineTest {
         int calls = client.calls.get();
         clock.time.advanceTimeBy(Duration.ofHours(1));
         assertThat(client.calls).hasValue(calls);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
         assertThat(clock.pendingTimers()).isZero();
     }
 
@@ -224,7 +222,7 @@ class TaskWatcherDeadlineTest {
 
         watches.forEach(Disposable::dispose);
         assertThat(clock.pendingTimers()).isZero();
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 
     @Test

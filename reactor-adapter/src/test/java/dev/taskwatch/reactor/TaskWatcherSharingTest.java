@@ -44,7 +44,7 @@ class TaskWatcherSharingTest {
                 .expectComplete()
                 .verify(WAIT);
         assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 
     @Test
@@ -77,7 +77,7 @@ class TaskWatcherSharingTest {
         }
         time.advanceTimeBy(Duration.ofSeconds(3));
         assertThat(client.calls).hasValue(3);
-        assertThat(watcher.activeWatches()).isOne();
+        assertThat(watcher.loopCount()).isOne();
 
         subscribers.subList(0, 49).forEach(Disposable::dispose);
         time.advanceTimeBy(Duration.ofSeconds(4));
@@ -86,7 +86,7 @@ class TaskWatcherSharingTest {
         subscribers.get(49).dispose();
         time.advanceTimeBy(Duration.ofHours(1));
         assertThat(client.calls).hasValue(4);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 
     @Test
@@ -96,11 +96,11 @@ class TaskWatcherSharingTest {
 
         StepVerifier.withVirtualTime(() -> Flux.merge(watcher.watch(ZONE, TASK), watcher.watch(ZONE, "task-2")))
                 .expectNextCount(2)
-                .then(() -> assertThat(watcher.activeWatches()).isEqualTo(2))
+                .then(() -> assertThat(watcher.loopCount()).isEqualTo(2))
                 .thenCancel()
                 .verify(WAIT);
         assertThat(client.calls).hasValue(2);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 
     @Test
@@ -112,7 +112,7 @@ class TaskWatcherSharingTest {
         assertThat(watch.blockLast(WAIT)).isEqualTo(task("completed"));
         assertThat(watch.blockLast(WAIT)).isEqualTo(task("completed"));
         assertThat(client.calls).hasValue(2);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 
     @Test
@@ -143,7 +143,7 @@ class TaskWatcherSharingTest {
 
         assertThat(n).hasValue(100_000);
         assertThat(errors).hasSize(33_333).allMatch(e -> e instanceof TaskWatchException);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 
     @Test
@@ -159,6 +159,6 @@ class TaskWatcherSharingTest {
 
         assertThat(errors).hasSize(2).allMatch(e -> e instanceof TaskWatchException);
         assertThat(client.calls).hasValue(2);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 }

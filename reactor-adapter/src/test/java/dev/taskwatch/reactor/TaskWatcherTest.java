@@ -596,7 +596,7 @@ class TaskWatcherTest {
 
         assertThat(seen).containsExactly(status("pending"));
         assertThat(client.calls).hasValue(1);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 
     @Test
@@ -615,7 +615,7 @@ class TaskWatcherTest {
 
         assertThat(client.cancellations).hasValue(1);
         assertThat(client.calls).hasValue(2);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 
     // §4.11 --------------------------------------------------------------------------------------------------------
@@ -755,7 +755,7 @@ class TaskWatcherTest {
             assertThat(closed.isTransient()).isFalse();
         }
         assertThat(clock.pendingTimers()).as("backoff and deadline timers").isZero();
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
         clock.time.advanceTimeBy(Duration.ofDays(1));
         assertThat(client.calls).hasValue(1);
     }
@@ -774,7 +774,7 @@ class TaskWatcherTest {
 
         assertThat(client.cancellations).hasValue(1);
         assertThat(error.get()).isInstanceOf(TaskWatchException.class);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
     }
 
     @Test
@@ -796,7 +796,7 @@ class TaskWatcherTest {
                 .expectError(TaskWatchException.class)
                 .verify(Duration.ofSeconds(5));
         assertThat(client.calls).hasValue(0);
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
         assertThat(watcher.toString()).endsWith(", closed}");
     }
 
@@ -816,7 +816,7 @@ class TaskWatcherTest {
 
             assertThat(first.get()).as("round %d", round).isInstanceOf(TaskWatchException.class);
             assertThat(second.get()).as("round %d", round).isInstanceOf(TaskWatchException.class);
-            assertThat(watcher.activeWatches()).as("round %d", round).isZero();
+            assertThat(watcher.loopCount()).as("round %d", round).isZero();
             assertThat(client.cancellations.get())
                     .as("round %d: every request sent is cancelled", round)
                     .isEqualTo(client.subscriptions.get());

@@ -154,7 +154,7 @@ class WatchDecisionProperties {
                     .as("a timeout without a timeout")
                     .isFalse();
         }
-        assertThat(watcher.activeWatches()).isZero();
+        assertThat(watcher.loopCount()).isZero();
         assertThat(clock.pendingTimers()).isZero();
     }
 

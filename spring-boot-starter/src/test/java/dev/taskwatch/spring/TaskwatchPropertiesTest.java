@@ -162,7 +162,10 @@ class TaskwatchPropertiesTest {
                         "taskwatch.watch.jitter",
                         "taskwatch.watch.timeout",
                         "taskwatch.watch.not-found-grace",
-                        "taskwatch.watch.max-consecutive-errors");
+                        "taskwatch.watch.max-consecutive-errors",
+                        // Generated from TaskwatchEndpoint's @Endpoint, as for Actuator's own endpoints.
+                        "management.endpoint.taskwatch.access",
+                        "management.endpoint.taskwatch.cache.time-to-live");
         properties.forEach((name, property) ->
                 assertThat(property.path("description").asString()).as(name).isNotBlank());
 
