@@ -117,10 +117,7 @@ final class WatchLoop implements Runnable {
                 subscribers = now;
                 return;
             }
-            subscribers = NONE;
-            stop = pending;
-            pending = null;
-            close();
+            stop = stopLocked();
         }
         if (stop != null) {
             stop.dispose();
@@ -146,10 +143,7 @@ final class WatchLoop implements Runnable {
                     s.fail(failure);
                 }
             }
-            subscribers = NONE;
-            stop = pending;
-            pending = null;
-            close();
+            stop = stopLocked();
         }
         if (stop != null) {
             stop.dispose();
@@ -300,6 +294,18 @@ final class WatchLoop implements Runnable {
                 Duration.ofNanos(polls == 0 ? 0 : Math.max(0, progress.sinceFirstPoll(now))),
                 next == null || next instanceof Poll ? null : Duration.ofNanos(Math.max(0, nextPollNanos - now)),
                 subscribers.length);
+    }
+
+    /**
+     * Under the lock: drops every subscriber and closes the loop; returns its timer or request in flight, to dispose
+     * outside the lock.
+     */
+    private @Nullable Disposable stopLocked() {
+        subscribers = NONE;
+        Disposable stop = pending;
+        pending = null;
+        close();
+        return stop;
     }
 
     /** Leaves the registry, so that a subscriber re-watching from its onComplete gets a fresh loop. */

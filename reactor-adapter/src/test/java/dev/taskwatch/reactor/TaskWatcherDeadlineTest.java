@@ -8,6 +8,7 @@ import static dev.taskwatch.reactor.Tasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskwatch.core.Task;
+import dev.taskwatch.core.guard.LiveTimers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * DESIGN §4.5 and §4.8 on a shared loop: deadlines are each subscriber's own and decided once, hints have a floor,
@@ -49,7 +51,8 @@ class TaskWatcherDeadlineTest {
 
     @Test
     void aSubscriberHandedTheTerminalTaskCompletesEvenIfItsDeadlinePassesWhileItHandlesIt() {
-        TimerCountingScheduler clock = new TimerCountingScheduler();
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers clock = new LiveTimers(time);
         ScriptedClient client = new ScriptedClient(response("pending"), response("completed")).clock(clock);
         TaskWatcher watcher = TaskWatcher.create(
                 client, NO_JITTER.timeout(Duration.ofMillis(1500)).scheduler(clock));
@@ -58,38 +61,40 @@ class TaskWatcherDeadlineTest {
         // Slow: handling the completed task takes ten seconds, well past the 1.5 s deadline.
         seen.subscribe(watcher, t -> {
             if (t.status().isTerminal()) {
-                clock.time.advanceTimeBy(Duration.ofSeconds(10));
+                time.advanceTimeBy(Duration.ofSeconds(10));
             }
         });
-        clock.time.advanceTimeBy(Duration.ofSeconds(1));
+        time.advanceTimeBy(Duration.ofSeconds(1));
 
         assertThat(seen.signals).containsExactly("pending", "completed", "complete");
         assertThat(seen.error).isNull();
-        assertThat(clock.pendingTimers()).as("deadline timer disposed").isZero();
+        assertThat(clock.pending()).as("deadline timer disposed").isZero();
     }
 
     @Test
     void aSlowSubscriberStillTimesOutWhenTheDeadlineComesFirst() {
-        TimerCountingScheduler clock = new TimerCountingScheduler();
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers clock = new LiveTimers(time);
         ScriptedClient client = new ScriptedClient(response("pending"), response("completed")).clock(clock);
         TaskWatcher watcher = TaskWatcher.create(
                 client, NO_JITTER.timeout(Duration.ofMillis(500)).scheduler(clock));
         Seen seen = new Seen();
 
         // Handling "pending" takes two seconds: the deadline passes before the completed task is even asked for.
-        seen.subscribe(watcher, t -> clock.time.advanceTimeBy(Duration.ofSeconds(2)));
+        seen.subscribe(watcher, t -> time.advanceTimeBy(Duration.ofSeconds(2)));
 
         assertThat(seen.signals).containsExactly("pending", "error");
         assertThat(seen.error).isInstanceOf(TaskWatchTimeoutException.class);
         assertThat(((TaskWatchTimeoutException) seen.error).lastTask()).isEqualTo(task("pending"));
         assertThat(client.calls).hasValue(1);
         assertThat(watcher.loopCount()).isZero();
-        assertThat(clock.pendingTimers()).isZero();
+        assertThat(clock.pending()).isZero();
     }
 
     @Test
     void eachSubscriberHasItsOwnTimeoutCountedFromItsOwnSubscription() {
-        TimerCountingScheduler clock = new TimerCountingScheduler();
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers clock = new LiveTimers(time);
         ScriptedClient client = new ScriptedClient(response("pending")).clock(clock);
         TaskWatcher watcher = TaskWatcher.create(
                 client,
@@ -101,28 +106,29 @@ class TaskWatcherDeadlineTest {
         Seen late = new Seen();
 
         early.subscribe(watcher, t -> {});
-        clock.time.advanceTimeBy(Duration.ofSeconds(6));
+        time.advanceTimeBy(Duration.ofSeconds(6));
         late.subscribe(watcher, t -> {});
-        clock.time.advanceTimeBy(Duration.ofSeconds(4));
+        time.advanceTimeBy(Duration.ofSeconds(4));
 
         assertThat(early.signals).containsExactly("pending", "error");
         assertThat(((TaskWatchTimeoutException) early.error).elapsed()).isEqualTo(Duration.ofSeconds(10));
         assertThat(late.signals).containsExactly("pending");
         assertThat(watcher.loopCount()).as("the late subscriber keeps the loop").isOne();
 
-        clock.time.advanceTimeBy(Duration.ofSeconds(6));
+        time.advanceTimeBy(Duration.ofSeconds(6));
         assertThat(late.signals).containsExactly("pending", "error");
         assertThat(((TaskWatchTimeoutException) late.error).elapsed()).isEqualTo(Duration.ofSeconds(10));
         int calls = client.calls.get();
-        clock.time.advanceTimeBy(Duration.ofHours(1));
+        time.advanceTimeBy(Duration.ofHours(1));
         assertThat(client.calls).hasValue(calls);
         assertThat(watcher.loopCount()).isZero();
-        assertThat(clock.pendingTimers()).isZero();
+        assertThat(clock.pending()).isZero();
     }
 
     @Test
     void aHintPastOneSubscribersDeadlineEndsThatSubscriberOnly() {
-        TimerCountingScheduler clock = new TimerCountingScheduler();
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers clock = new LiveTimers(time);
         ScriptedClient client = new ScriptedClient(
                         response("pending"), response("pending", Duration.ofMillis(9_200)), response("completed"))
                 .clock(clock);
@@ -132,9 +138,9 @@ class TaskWatcherDeadlineTest {
         Seen second = new Seen();
 
         first.subscribe(watcher, t -> {});
-        clock.time.advanceTimeBy(Duration.ofMillis(500));
+        time.advanceTimeBy(Duration.ofMillis(500));
         second.subscribe(watcher, t -> {});
-        clock.time.advanceTimeBy(Duration.ofMillis(500)); // poll 2 at 1 s asks for 9.2 s: past 10 s for the first only
+        time.advanceTimeBy(Duration.ofMillis(500)); // poll 2 at 1 s asks for 9.2 s: past 10 s for the first only
 
         assertThat(first.signals).containsExactly("pending", "error");
         TaskWatchTimeoutException timeout = (TaskWatchTimeoutException) first.error;
@@ -142,22 +148,23 @@ class TaskWatcherDeadlineTest {
         assertThat(timeout).hasMessageContaining("PT9.2S");
         assertThat(second.signals).containsExactly("pending");
 
-        clock.time.advanceTimeBy(Duration.ofMillis(9_200));
+        time.advanceTimeBy(Duration.ofMillis(9_200));
         assertThat(second.signals).containsExactly("pending", "completed", "complete");
         assertThat(client.callMillis()).containsExactly(0L, 1_000L, 10_200L);
-        assertThat(clock.pendingTimers()).isZero();
+        assertThat(clock.pending()).isZero();
     }
 
     @ParameterizedTest
     @ValueSource(longs = {0, -5_000, -1})
     void zeroNegativeOrPastHintsNeverPollSoonerThanInitialDelay(long hintMillis) {
-        TimerCountingScheduler clock = new TimerCountingScheduler();
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers clock = new LiveTimers(time);
         ScriptedClient client = new ScriptedClient(response("pending", Duration.ofMillis(hintMillis))).clock(clock);
         TaskWatcher watcher = TaskWatcher.create(
                 client, NO_JITTER.initialDelay(Duration.ofMillis(200)).scheduler(clock));
 
         Disposable watch = watcher.watch(ZONE, TASK).subscribe();
-        clock.time.advanceTimeBy(Duration.ofSeconds(3));
+        time.advanceTimeBy(Duration.ofSeconds(3));
         watch.dispose();
 
         List<Long> calls = client.callMillis();
@@ -169,7 +176,8 @@ class TaskWatcherDeadlineTest {
 
     @Test
     void aHintOfAnErrorHasTheSameFloor() {
-        TimerCountingScheduler clock = new TimerCountingScheduler();
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers clock = new LiveTimers(time);
         ScriptedClient client = new ScriptedClient(apiError(503, Duration.ZERO)).clock(clock);
         TaskWatcher watcher = TaskWatcher.create(
                 client,
@@ -179,7 +187,7 @@ class TaskWatcherDeadlineTest {
                         .scheduler(clock));
 
         Disposable watch = watcher.watch(ZONE, TASK).subscribe();
-        clock.time.advanceTimeBy(Duration.ofSeconds(1));
+        time.advanceTimeBy(Duration.ofSeconds(1));
         watch.dispose();
 
         assertThat(client.callMillis()).containsExactly(0L, 200L, 400L, 600L, 800L, 1_000L);
@@ -187,27 +195,29 @@ class TaskWatcherDeadlineTest {
 
     @Test
     void notFoundGraceCountsFromTheLoopsFirstPollNotFromEachSubscription() {
-        TimerCountingScheduler clock = new TimerCountingScheduler();
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers clock = new LiveTimers(time);
         ScriptedClient client = new ScriptedClient(apiError(404)).clock(clock);
         TaskWatcher watcher = TaskWatcher.create(client, NO_JITTER.scheduler(clock));
         Seen first = new Seen();
         Seen late = new Seen();
 
         first.subscribe(watcher, t -> {});
-        clock.time.advanceTimeBy(Duration.ofSeconds(20));
+        time.advanceTimeBy(Duration.ofSeconds(20));
         late.subscribe(watcher, t -> {});
-        clock.time.advanceTimeBy(Duration.ofSeconds(15)); // 404 at 35 s: 35 s into the loop, 15 s into the late one
+        time.advanceTimeBy(Duration.ofSeconds(15)); // 404 at 35 s: 35 s into the loop, 15 s into the late one
 
         assertThat(first.signals).containsExactly("error");
         assertThat(late.signals).containsExactly("error");
         assertThat(late.error).isSameAs(first.error).isInstanceOf(TaskWatchException.class);
         assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L, 15L, 25L, 35L);
-        assertThat(clock.pendingTimers()).isZero();
+        assertThat(clock.pending()).isZero();
     }
 
     @Test
     void cancellingDisposesTheDeadlineTimerAndThePollTimer() {
-        TimerCountingScheduler clock = new TimerCountingScheduler();
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers clock = new LiveTimers(time);
         ScriptedClient client = new ScriptedClient(response("running")).clock(clock);
         TaskWatcher watcher = TaskWatcher.create(
                 client, NO_JITTER.timeout(Duration.ofHours(1)).scheduler(clock));
@@ -216,12 +226,10 @@ class TaskWatcherDeadlineTest {
         for (int i = 0; i < 3; i++) {
             watches.add(watcher.watch(ZONE, TASK).subscribe());
         }
-        assertThat(clock.pendingTimers())
-                .as("three deadlines and one poll timer")
-                .isEqualTo(4);
+        assertThat(clock.pending()).as("three deadlines and one poll timer").isEqualTo(4);
 
         watches.forEach(Disposable::dispose);
-        assertThat(clock.pendingTimers()).isZero();
+        assertThat(clock.pending()).isZero();
         assertThat(watcher.loopCount()).isZero();
     }
 

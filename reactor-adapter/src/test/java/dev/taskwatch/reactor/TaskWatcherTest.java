@@ -14,6 +14,7 @@ import dev.taskwatch.core.CatalogProtocolException;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.guard.LiveTimers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -733,7 +734,8 @@ class TaskWatcherTest {
 
     @Test
     void closeEndsEveryWatchWithTheLastTaskSeenAndLeavesNoTimer() {
-        TimerCountingScheduler clock = new TimerCountingScheduler();
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers clock = new LiveTimers(time);
         ScriptedClient client = new ScriptedClient(response("running"));
         TaskWatcher watcher = TaskWatcher.create(
                 client, NO_JITTER.timeout(Duration.ofHours(1)).scheduler(clock));
@@ -743,7 +745,7 @@ class TaskWatcherTest {
 
         watcher.watch(ZONE, TASK).subscribe(seen::add, watchError::set);
         watcher.awaitCompleted(ZONE, TASK).subscribe(t -> {}, awaitError::set);
-        clock.time.advanceTimeBy(Duration.ofMillis(500)); // mid-backoff, two deadlines armed
+        time.advanceTimeBy(Duration.ofMillis(500)); // mid-backoff, two deadlines armed
         watcher.close();
 
         assertThat(seen).containsExactly(status("running"));
@@ -754,9 +756,9 @@ class TaskWatcherTest {
             assertThat(closed.polls()).isEqualTo(1);
             assertThat(closed.isTransient()).isFalse();
         }
-        assertThat(clock.pendingTimers()).as("backoff and deadline timers").isZero();
+        assertThat(clock.pending()).as("backoff and deadline timers").isZero();
         assertThat(watcher.loopCount()).isZero();
-        clock.time.advanceTimeBy(Duration.ofDays(1));
+        time.advanceTimeBy(Duration.ofDays(1));
         assertThat(client.calls).hasValue(1);
     }
 

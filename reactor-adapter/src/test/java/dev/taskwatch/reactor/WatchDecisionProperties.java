@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskResponse;
+import dev.taskwatch.core.guard.LiveTimers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * The per-answer decision, for any sequence of answers, hints and failures, driven through a real watch on virtual
@@ -46,7 +48,7 @@ class WatchDecisionProperties {
             double jitter,
             @Nullable Long timeoutMs,
             long graceMs) {
-        WatchOptions options(TimerCountingScheduler clock) {
+        WatchOptions options(LiveTimers clock) {
             WatchOptions o = WatchOptions.defaults()
                     .initialDelay(Duration.ofMillis(initialMs))
                     .maxDelay(Duration.ofMillis(maxMs))
@@ -61,7 +63,8 @@ class WatchDecisionProperties {
 
     @Property(tries = 400)
     void theDecisionHoldsItsRulesForAnyAnswers(@ForAll("answers") List<Answer> answers, @ForAll("setups") Setup setup) {
-        TimerCountingScheduler clock = new TimerCountingScheduler();
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        LiveTimers clock = new LiveTimers(time);
         ScriptedClient client =
                 new ScriptedClient(answers.stream().map(Answer::entry).toArray()).clock(clock);
         TaskWatcher watcher = TaskWatcher.create(client, setup.options(clock));
@@ -76,21 +79,21 @@ class WatchDecisionProperties {
                         t -> {
                             assertThat(endedAt[0]).as("nothing after the end").isEqualTo(-1);
                             emitted.add(t);
-                            emittedAt.add(clock.time.now(java.util.concurrent.TimeUnit.MILLISECONDS));
+                            emittedAt.add(clock.now(java.util.concurrent.TimeUnit.MILLISECONDS));
                         },
                         e -> {
                             error[0] = e;
-                            endedAt[0] = clock.time.now(java.util.concurrent.TimeUnit.MILLISECONDS);
+                            endedAt[0] = clock.now(java.util.concurrent.TimeUnit.MILLISECONDS);
                         },
                         () -> {
                             completed[0] = true;
-                            endedAt[0] = clock.time.now(java.util.concurrent.TimeUnit.MILLISECONDS);
+                            endedAt[0] = clock.now(java.util.concurrent.TimeUnit.MILLISECONDS);
                         });
         for (int step = 0; step < 400 && endedAt[0] < 0 && client.calls.get() < 60; step++) {
-            clock.time.advanceTimeBy(Duration.ofSeconds(1));
+            time.advanceTimeBy(Duration.ofSeconds(1));
         }
         watch.dispose();
-        clock.time.advanceTimeBy(Duration.ofDays(1));
+        time.advanceTimeBy(Duration.ofDays(1));
 
         List<Long> calls = client.callMillis();
         // Never backwards; each raw status at most once.
@@ -155,7 +158,7 @@ class WatchDecisionProperties {
                     .isFalse();
         }
         assertThat(watcher.loopCount()).isZero();
-        assertThat(clock.pendingTimers()).isZero();
+        assertThat(clock.pending()).isZero();
     }
 
     @Provide
