@@ -11,10 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import java.io.ByteArrayOutputStream;
+import dev.taskwatch.core.guard.LogCapture;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -43,8 +41,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -327,33 +323,13 @@ class CatalogTasksClientTest {
         String hostile = "running\\r\\n[main] INFO forged \\u001b[2J\\u202e\\u200b";
         server.enqueue(json(200, Fixtures.task(TASK, hostile)));
 
-        String log = captureDebugOutput(() -> client.retrieve(ZONE, TASK).block(WAIT));
+        String log = LogCapture.debugOutput(
+                CatalogTasksClient.class, () -> client.retrieve(ZONE, TASK).block(WAIT));
 
         assertThat(log)
                 .contains(" → running\\u000d\\u000a[main] INFO forged \\u001b[2J\\u202e\\u200b in ")
                 .doesNotContain("\r", "\u001b", "\u202e", "\u200b");
         assertThat(log.lines().filter(l -> l.contains("forged"))).hasSize(1);
-    }
-
-    /** Turns the client's slf4j-simple logger to DEBUG and captures what it prints while {@code body} runs. */
-    private static String captureDebugOutput(Runnable body) throws Exception {
-        Logger logger = LoggerFactory.getLogger(CatalogTasksClient.class);
-        Field level = logger.getClass().getDeclaredField("currentLogLevel");
-        level.setAccessible(true);
-        Field debug = logger.getClass().getDeclaredField("LOG_LEVEL_DEBUG");
-        debug.setAccessible(true);
-        int previous = level.getInt(logger);
-        PrintStream err = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        level.setInt(logger, debug.getInt(null));
-        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setErr(err);
-            level.setInt(logger, previous);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -6,15 +6,10 @@ import static dev.taskwatch.reactor.Tasks.apiError;
 import static dev.taskwatch.reactor.Tasks.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
+import dev.taskwatch.core.guard.LogCapture;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.test.StepVerifier;
 
 /** DESIGN.md §4.13: one DEBUG line per poll and per retry, on the {@code TaskWatcher} logger. */
@@ -29,12 +24,14 @@ class WatchLoggingTest {
         AtomicInteger n = new AtomicInteger();
         WatchOptions options = Tasks.ONE_TWO_TEN.clientRequestIds(() -> "req-" + n.incrementAndGet());
 
-        String log = captureDebugOutput(() -> StepVerifier.withVirtualTime(
-                        () -> TaskWatcher.create(client, options).watch(ZONE, TASK))
-                .thenAwait(Duration.ofSeconds(5))
-                .expectNextCount(2)
-                .expectComplete()
-                .verify(WAIT));
+        String log = LogCapture.debugOutput(
+                TaskWatcher.class,
+                () -> StepVerifier.withVirtualTime(
+                                () -> TaskWatcher.create(client, options).watch(ZONE, TASK))
+                        .thenAwait(Duration.ofSeconds(5))
+                        .expectNextCount(2)
+                        .expectComplete()
+                        .verify(WAIT));
 
         assertThat(log)
                 .contains("poll #1 of task task-1 in zone zone-1 (X-Client-Request-ID req-1)")
@@ -43,26 +40,5 @@ class WatchLoggingTest {
                 .contains("poll #2 of task task-1 failed (1 of 10 tolerated in a row), will retry: GET /zones/zone-1")
                 .contains("poll #3 of task task-1: now completed")
                 .contains("ended: completed after 3 polls");
-    }
-
-    /** Turns the slf4j-simple logger of TaskWatcher to DEBUG and captures what it prints while {@code body} runs. */
-    private static String captureDebugOutput(Runnable body) throws Exception {
-        Logger logger = LoggerFactory.getLogger(TaskWatcher.class);
-        Field level = logger.getClass().getDeclaredField("currentLogLevel");
-        level.setAccessible(true);
-        Field debug = logger.getClass().getDeclaredField("LOG_LEVEL_DEBUG");
-        debug.setAccessible(true);
-        int previous = level.getInt(logger);
-        PrintStream err = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        level.setInt(logger, debug.getInt(null));
-        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setErr(err);
-            level.setInt(logger, previous);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }
