@@ -103,6 +103,12 @@ public interface CatalogTasksClient extends AutoCloseable {
     final class Builder {
         static final URI DEFAULT_BASE_URL = URI.create("https://api.keycard.ai");
         static final int DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+        /**
+         * How long a pooled connection may sit idle before it is closed instead of reused: well below typical server
+         * and proxy keep-alive timeouts (60 s and up), whose expiry otherwise surfaces as "connection prematurely
+         * closed" on the next request.
+         */
+        static final Duration DEFAULT_MAX_IDLE_TIME = Duration.ofSeconds(20);
 
         private @Nullable URI baseUrl;
         private @Nullable Credentials credentials;
@@ -110,6 +116,7 @@ public interface CatalogTasksClient extends AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
         private int maxConnections = 64;
+        private Duration maxIdleTime = DEFAULT_MAX_IDLE_TIME;
         private Clock clock = Clock.systemUTC();
 
         Builder() {}
@@ -183,6 +190,12 @@ public interface CatalogTasksClient extends AutoCloseable {
             return this;
         }
 
+        /** How long a pooled connection may stay idle (tests only: the pool's idle clock is the wall clock). */
+        Builder maxIdleTime(Duration maxIdleTime) {
+            this.maxIdleTime = requirePositive(maxIdleTime, "maxIdleTime");
+            return this;
+        }
+
         /** The clock deciding when a cached OAuth2 token expires (tests only). */
         Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -200,7 +213,7 @@ public interface CatalogTasksClient extends AutoCloseable {
             Credentials creds = credentials != null ? credentials : Credentials.fromEnvironment();
             Endpoint.requireSafeForCredentials(base, creds);
             return new NettyCatalogTasksClient(
-                    base, creds, responseTimeout, connectTimeout, maxResponseBytes, maxConnections, clock);
+                    base, creds, responseTimeout, connectTimeout, maxIdleTime, maxResponseBytes, maxConnections, clock);
         }
 
         private static Duration requirePositive(Duration value, String name) {

@@ -63,6 +63,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             Credentials credentials,
             Duration responseTimeout,
             Duration connectTimeout,
+            Duration maxIdleTime,
             int maxResponseBytes,
             int maxConnections,
             Clock clock) {
@@ -72,13 +73,13 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
         this.responseTimeout = responseTimeout;
         this.maxResponseBytes = maxResponseBytes;
         this.clock = clock;
-        // Idle connections are dropped well before typical server and proxy idle timeouts (60 s and up), which is
-        // what otherwise surfaces as "connection prematurely closed" on the next request.
+        // Idle connections are dropped well before typical server and proxy idle timeouts (see the builder's
+        // DEFAULT_MAX_IDLE_TIME); Reactor Netty checks the idle time when a connection is acquired.
         this.provider = ConnectionProvider.builder("taskwatch")
                 .maxConnections(maxConnections)
                 .pendingAcquireMaxCount(-1)
                 .pendingAcquireTimeout(Duration.ofSeconds(60))
-                .maxIdleTime(Duration.ofSeconds(20))
+                .maxIdleTime(maxIdleTime)
                 .maxLifeTime(Duration.ofMinutes(5))
                 .evictInBackground(Duration.ofSeconds(30))
                 // Our own registrar (no Micrometer needed) so tests and benchmarks can see what the pool holds.
