@@ -3,6 +3,7 @@ package dev.taskwatch.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -142,5 +143,16 @@ class WatchOptionsTest {
     void defaultClientRequestIdsAreFreshRandomUuids() {
         var ids = WatchOptions.defaults().clientRequestIds();
         assertThat(Stream.generate(ids).limit(1000).distinct().count()).isEqualTo(1000);
+    }
+
+    @Test
+    void theMeterRegistryIsKeptAsGiven() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        WatchOptions withRegistry = WatchOptions.defaults().meterRegistry(registry);
+
+        assertThat(withRegistry.meterRegistry()).isSameAs(registry);
+        assertThat(withRegistry.meterRegistryOrNull()).isSameAs(registry);
+        assertThat(WatchOptions.defaults().meterRegistryOrNull()).isNull();
     }
 }
