@@ -1,0 +1,67 @@
+package dev.taskwatch.samples.spring;
+
+import static dev.taskwatch.samples.spring.TaskEventsControllerTest.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskwatch.core.CatalogTasksClient;
+import dev.taskwatch.reactor.TaskWatcher;
+import dev.taskwatch.testkit.CatalogSimulator;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.Disposable;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/** {@code --taskwatch.simulator=true}: the demo simulator and its tasks, and the client pointed at it. */
+class DemoSimulatorConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(dev.taskwatch.spring.TaskwatchAutoConfiguration.class))
+            .withUserConfiguration(DemoSimulatorConfiguration.class);
+
+    @Test
+    void withoutThePropertyThereIsNoSimulator() {
+        runner.run(context -> assertThat(context).doesNotHaveBean(CatalogSimulator.class));
+    }
+
+    @Test
+    void theDemoTasksAreWatchedThroughTheEmbeddedSimulator() {
+        VirtualTimeScheduler.getOrSet();
+        try {
+            runner.withPropertyValues("taskwatch.simulator=true", "taskwatch.base-url=https://ignored.example")
+                    .run(context -> {
+                        assertThat(context)
+                                .hasSingleBean(CatalogSimulator.class)
+                                .hasSingleBean(CatalogTasksClient.class);
+                        CatalogSimulator sim = context.getBean(CatalogSimulator.class);
+                        List<String> seen = new CopyOnWriteArrayList<>();
+                        TaskWatcher watcher = context.getBean(TaskWatcher.class);
+                        List<Disposable> watches = List.of(
+                                watcher.watch("demo", "install-fast").subscribe(t -> seen.add(t.statusValue())),
+                                watcher.watch("demo", "install-stuck").subscribe(t -> seen.add(t.statusValue())));
+
+                        awaitTrue(() -> seen.size() == 2, "the first transition of each");
+
+                        assertThat(seen).containsExactlyInAnyOrder("pending", "running");
+                        assertThat(sim.requests("demo", "install-fast")).hasSize(1);
+                        assertThat(sim.requests("demo", "install-stuck")).hasSize(1);
+                        watches.forEach(Disposable::dispose);
+                    });
+        } finally {
+            VirtualTimeScheduler.reset();
+        }
+    }
+
+    @Test
+    void theDemoScriptHasAFailingTask() {
+        try (CatalogSimulator sim = CatalogSimulator.start()) {
+            DemoSimulatorConfiguration.script(sim);
+            assertThat(sim.task("demo", "install-fails").toString()).contains("install-fails");
+            assertThat(sim.task("demo", "install-fast").terminalAt())
+                    .isEqualTo(sim.task("demo", "install-fast").createdAt().plus(Duration.ofSeconds(5)));
+        }
+    }
+}
