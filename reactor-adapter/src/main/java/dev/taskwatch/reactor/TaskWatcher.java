@@ -40,6 +40,7 @@ public final class TaskWatcher implements AutoCloseable {
     private final CatalogTasksClient client;
     private final WatchOptions options;
     private final WatchMetrics metrics;
+    private final WatchTracing tracing;
     private final ConcurrentMap<Key, WatchLoop> loops = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -47,6 +48,7 @@ public final class TaskWatcher implements AutoCloseable {
         this.client = client;
         this.options = options;
         this.metrics = WatchMetrics.of(options.meterRegistryOrNull());
+        this.tracing = WatchTracing.of(options.observationRegistryOrNull());
     }
 
     /** A watcher with {@link WatchOptions#defaults()}. */
@@ -85,7 +87,8 @@ public final class TaskWatcher implements AutoCloseable {
      *     {@code [A-Za-z0-9._~-]} or is {@code .} or {@code ..}
      */
     public Flux<Task> watch(String zoneId, String taskId) {
-        return new WatchFlux(this, key(zoneId, taskId), false);
+        Key key = key(zoneId, taskId);
+        return tracing.observe(new WatchFlux(this, key, false), key);
     }
 
     /**
@@ -104,7 +107,8 @@ public final class TaskWatcher implements AutoCloseable {
      * @throws IllegalArgumentException at call time if an id is invalid, as for {@link #watch}
      */
     public Mono<Task> awaitCompleted(String zoneId, String taskId) {
-        return new WatchFlux(this, key(zoneId, taskId), true).last();
+        Key key = key(zoneId, taskId);
+        return tracing.observe(new WatchFlux(this, key, true), key).last();
     }
 
     /**

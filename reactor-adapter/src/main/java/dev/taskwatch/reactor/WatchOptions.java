@@ -1,6 +1,7 @@
 package dev.taskwatch.reactor;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -49,6 +50,7 @@ public final class WatchOptions {
             10,
             null,
             WatchOptions::randomUuid,
+            null,
             null);
 
     private final Duration initialDelay;
@@ -63,6 +65,8 @@ public final class WatchOptions {
     private final Supplier<String> clientRequestIds;
     // Typed Object so that this class loads and runs without Micrometer on the class path.
     private final @Nullable Object meterRegistry;
+    // Typed Object for the same reason: Micrometer Observation is optional too.
+    private final @Nullable Object observationRegistry;
 
     private WatchOptions(
             Duration initialDelay,
@@ -74,7 +78,8 @@ public final class WatchOptions {
             int maxConsecutiveErrors,
             @Nullable Scheduler scheduler,
             Supplier<String> clientRequestIds,
-            @Nullable Object meterRegistry) {
+            @Nullable Object meterRegistry,
+            @Nullable Object observationRegistry) {
         this.initialDelay = initialDelay;
         this.maxDelay = maxDelay;
         this.multiplier = multiplier;
@@ -85,6 +90,7 @@ public final class WatchOptions {
         this.scheduler = scheduler;
         this.clientRequestIds = clientRequestIds;
         this.meterRegistry = meterRegistry;
+        this.observationRegistry = observationRegistry;
     }
 
     /**
@@ -112,7 +118,8 @@ public final class WatchOptions {
                 maxConsecutiveErrors,
                 scheduler,
                 clientRequestIds,
-                meterRegistry);
+                meterRegistry,
+                observationRegistry);
     }
 
     /**
@@ -132,7 +139,8 @@ public final class WatchOptions {
                 maxConsecutiveErrors,
                 scheduler,
                 clientRequestIds,
-                meterRegistry);
+                meterRegistry,
+                observationRegistry);
     }
 
     /**
@@ -154,7 +162,8 @@ public final class WatchOptions {
                 maxConsecutiveErrors,
                 scheduler,
                 clientRequestIds,
-                meterRegistry);
+                meterRegistry,
+                observationRegistry);
     }
 
     /**
@@ -178,7 +187,8 @@ public final class WatchOptions {
                 maxConsecutiveErrors,
                 scheduler,
                 clientRequestIds,
-                meterRegistry);
+                meterRegistry,
+                observationRegistry);
     }
 
     /**
@@ -201,7 +211,8 @@ public final class WatchOptions {
                 maxConsecutiveErrors,
                 scheduler,
                 clientRequestIds,
-                meterRegistry);
+                meterRegistry,
+                observationRegistry);
     }
 
     /**
@@ -229,7 +240,8 @@ public final class WatchOptions {
                 maxConsecutiveErrors,
                 scheduler,
                 clientRequestIds,
-                meterRegistry);
+                meterRegistry,
+                observationRegistry);
     }
 
     /**
@@ -253,7 +265,8 @@ public final class WatchOptions {
                 maxConsecutiveErrors,
                 scheduler,
                 clientRequestIds,
-                meterRegistry);
+                meterRegistry,
+                observationRegistry);
     }
 
     /**
@@ -271,7 +284,8 @@ public final class WatchOptions {
                 maxConsecutiveErrors,
                 Objects.requireNonNull(scheduler, "scheduler"),
                 clientRequestIds,
-                meterRegistry);
+                meterRegistry,
+                observationRegistry);
     }
 
     /**
@@ -289,7 +303,8 @@ public final class WatchOptions {
                 maxConsecutiveErrors,
                 scheduler,
                 Objects.requireNonNull(clientRequestIds, "clientRequestIds"),
-                meterRegistry);
+                meterRegistry,
+                observationRegistry);
     }
 
     /**
@@ -308,7 +323,35 @@ public final class WatchOptions {
                 maxConsecutiveErrors,
                 scheduler,
                 clientRequestIds,
-                Objects.requireNonNull(meterRegistry, "meterRegistry"));
+                Objects.requireNonNull(meterRegistry, "meterRegistry"),
+                observationRegistry);
+    }
+
+    /**
+     * Where to record one {@link ObservationRegistry Observation} (a trace span, with a tracing bridge) per
+     * subscription of {@link TaskWatcher#watch}, {@link TaskWatcher#awaitTerminal} and
+     * {@link TaskWatcher#awaitCompleted}: named {@code taskwatch.watch}, started at subscription with the caller's
+     * observation from the Reactor context ({@code ObservationThreadLocalAccessor.KEY}) as its parent, stopped once
+     * when the subscriber completes, errors or cancels. Low-cardinality keys {@code taskwatch.operation}
+     * ({@code install}, {@code delete} or {@code unknown}, known from the first task seen) and
+     * {@code taskwatch.outcome} ({@code completed}, {@code failed}, {@code timeout}, {@code error} or
+     * {@code cancelled}); high-cardinality keys {@code taskwatch.zone} and {@code taskwatch.task}; one
+     * {@code taskwatch.transition} event per task delivered, its contextual name the status. Defaults to none;
+     * Micrometer Observation is an optional dependency, needed only when this is set.
+     */
+    public WatchOptions observationRegistry(ObservationRegistry observationRegistry) {
+        return new WatchOptions(
+                initialDelay,
+                maxDelay,
+                multiplier,
+                jitter,
+                timeout,
+                notFoundGrace,
+                maxConsecutiveErrors,
+                scheduler,
+                clientRequestIds,
+                meterRegistry,
+                Objects.requireNonNull(observationRegistry, "observationRegistry"));
     }
 
     /** The delay after the first poll, and the shortest wait a server hint can ask for. */
@@ -372,13 +415,29 @@ public final class WatchOptions {
         return meterRegistry;
     }
 
+    /** The registry each watch's observation goes to, or {@code null} for none. */
+    public @Nullable ObservationRegistry observationRegistry() {
+        Object registry = observationRegistry;
+        if (registry == null) {
+            return null;
+        }
+        return (ObservationRegistry) registry;
+    }
+
+    /** The observation registry as an untyped reference, for code that must not load Micrometer when there is none. */
+    @Nullable
+    Object observationRegistryOrNull() {
+        return observationRegistry;
+    }
+
     @Override
     public String toString() {
         return "WatchOptions{initialDelay=" + initialDelay + ", maxDelay=" + maxDelay + ", multiplier=" + multiplier
                 + ", jitter=" + jitter + ", timeout=" + (timeout == null ? "none" : timeout) + ", notFoundGrace="
                 + notFoundGrace + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", scheduler="
                 + (scheduler == null ? "parallel" : scheduler) + ", meterRegistry="
-                + (meterRegistry == null ? "none" : "set") + "}";
+                + (meterRegistry == null ? "none" : "set") + ", observationRegistry="
+                + (observationRegistry == null ? "none" : "set") + "}";
     }
 
     private static Duration requirePositive(Duration value, String name) {

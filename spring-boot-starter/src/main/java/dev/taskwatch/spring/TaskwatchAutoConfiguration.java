@@ -7,6 +7,7 @@ import dev.taskwatch.core.Credentials;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashMap;
@@ -39,8 +40,11 @@ import org.springframework.core.env.Environment;
  *   <li>Watch options: {@code taskwatch.watch.*} over {@link WatchOptions#defaults()}, then every
  *       {@link WatchOptionsCustomizer} bean. When Micrometer is present and the application has one
  *       {@link MeterRegistry} (or a primary one), the watcher records its meters there.
- *   <li>Shutdown: closing the context closes the watcher first, which ends every active watch with a
- *       {@code TaskWatchException} and sends no further poll, then the client, which releases its connections.
+ *   <li>Tracing: when Micrometer Observation is present and the application has one {@link ObservationRegistry}
+ *       (Spring Boot's, with Actuator), each watch is one {@code taskwatch.watch} observation under the caller's.
+ *   <li>Shutdown: when the context stops, before a web server's graceful shutdown, the watcher is closed, which ends
+ *       every active watch with a {@code TaskWatchException} and sends no further poll; the client is closed after,
+ *       when the beans are destroyed, releasing its connections.
  * </ul>
  */
 @AutoConfiguration
@@ -77,6 +81,12 @@ public final class TaskwatchAutoConfiguration {
             ObjectProvider<WatchOptionsCustomizer> customizers) {
         return TaskWatcher.create(
                 client, watchOptions(properties, customizers.orderedStream().toList()));
+    }
+
+    // Closes the watchers when the context stops, before a web server's graceful shutdown waits for open responses.
+    @Bean
+    TaskwatchShutdown taskwatchShutdown(ObjectProvider<TaskWatcher> watchers) {
+        return new TaskwatchShutdown(watchers);
     }
 
     /** The properties over the defaults, then each customizer in turn. */
@@ -140,6 +150,24 @@ public final class TaskwatchAutoConfiguration {
             return new URI(value.trim());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(BASE_URL + " is not a valid URL: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Gives the watcher the application's {@link ObservationRegistry} when Micrometer Observation is on the class
+     * path: one observation (a span, with a tracing bridge) per watch. Inert without a registry bean.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ObservationRegistry.class)
+    static final class ObservationConfiguration {
+
+        @Bean
+        @Order(Ordered.HIGHEST_PRECEDENCE)
+        WatchOptionsCustomizer taskwatchObservationRegistryCustomizer(ObjectProvider<ObservationRegistry> registries) {
+            return options -> {
+                ObservationRegistry registry = registries.getIfUnique();
+                return registry == null ? options : options.observationRegistry(registry);
+            };
         }
     }
 

@@ -16,6 +16,7 @@ import dev.taskwatch.testkit.ManualClock;
 import dev.taskwatch.testkit.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -152,6 +154,66 @@ class TaskwatchAutoConfigurationTest {
     }
 
     @Test
+    void watchesEndWhenTheContextStopsBeforeAWebServersGracefulShutdownPhase() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+        try (CatalogSimulator sim = CatalogSimulator.start()) {
+            sim.task(ZONE, "forever").running(Duration.ofDays(365));
+            Events events = new Events();
+            runner.withUserConfiguration(RecordingClientConfiguration.class)
+                    .withBean(Events.class, () -> events)
+                    .withBean(GracefulShutdownPhase.class, () -> new GracefulShutdownPhase(events))
+                    .withPropertyValues("taskwatch.base-url=" + sim.baseUrl())
+                    .run(context -> {
+                        List<Task> seen = new CopyOnWriteArrayList<>();
+                        context.getBean(TaskWatcher.class)
+                                .watch(ZONE, "forever")
+                                .subscribe(seen::add, e -> events.list.add("watch ended"));
+                        awaitTrue(() -> seen.size() == 1, "the first transition");
+
+                        context.close();
+                        time.advanceTimeBy(Duration.ofDays(1));
+
+                        assertThat(events.list)
+                                .containsExactly("poll", "watch ended", "graceful shutdown phase", "client closed");
+                        assertThat(sim.requests(ZONE, "forever")).hasSize(1);
+                    });
+        } finally {
+            VirtualTimeScheduler.reset();
+        }
+    }
+
+    /** Stands for Spring Boot's WebServerGracefulShutdownLifecycle, which stops in this phase. */
+    static final class GracefulShutdownPhase implements SmartLifecycle {
+        private final Events events;
+        private volatile boolean running;
+
+        GracefulShutdownPhase(Events events) {
+            this.events = events;
+        }
+
+        @Override
+        public void start() {
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+            events.list.add("graceful shutdown phase");
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            return SmartLifecycle.DEFAULT_PHASE - 1024;
+        }
+    }
+
+    @Test
     void closingTheContextClosesTheAutoConfiguredClientAndWatcher() {
         try (CatalogSimulator sim = CatalogSimulator.start()) {
             runner.withPropertyValues("taskwatch.base-url=" + sim.baseUrl()).run(context -> {
@@ -199,10 +261,11 @@ class TaskwatchAutoConfigurationTest {
 
     @Test
     void withoutMicrometerTheWatcherHasNoRegistry() {
-        runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context -> {
-            assertThat(context).hasSingleBean(TaskWatcher.class).doesNotHaveBean(WatchOptionsCustomizer.class);
-            assertThat(context.getBean(TaskWatcher.class).toString()).contains("meterRegistry=none");
-        });
+        runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class, ObservationRegistry.class))
+                .run(context -> {
+                    assertThat(context).hasSingleBean(TaskWatcher.class).doesNotHaveBean(WatchOptionsCustomizer.class);
+                    assertThat(context.getBean(TaskWatcher.class).toString()).contains("meterRegistry=none");
+                });
     }
 
     @Test
