@@ -114,7 +114,8 @@ public final class TemporalDemo {
     /** Runs the demo. */
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        System.setProperty("org.slf4j.simpleLogger.log.dev.taskwatch.temporal", "info");
+        System.setProperty("org.slf4j.simpleLogger.log.dev.taskwatch.temporal", "debug");
+        System.setProperty("org.slf4j.simpleLogger.log.io.temporal", "error");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
@@ -122,11 +123,7 @@ public final class TemporalDemo {
                 TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
                         .setUseTimeskipping(false)
                         .build())) {
-            sim.task(ZONE, TASK)
-                    .pending(Duration.ofSeconds(2))
-                    .running(Duration.ofSeconds(8))
-                    .completes("install-42");
-            say("simulator on " + sim.baseUrl() + ": task " + TASK + " pending 2 s, running 8 s, then completed");
+            say("simulator on " + sim.baseUrl());
             // The workflow worker lives in a process of its own; the activity workers are the ones that crash.
             WorkerFactory workflows = WorkerFactory.newInstance(env.getWorkflowClient());
             workflows.newWorker(QUEUE).registerWorkflowImplementationTypes(AwaitInstallImpl.class);
@@ -139,11 +136,17 @@ public final class TemporalDemo {
                                     .setTaskQueue(QUEUE)
                                     .setWorkflowId("demo")
                                     .build());
+            sim.task(ZONE, TASK)
+                    .pending(Duration.ofSeconds(4))
+                    .running(Duration.ofSeconds(8))
+                    .completes("install-42");
+            say("task " + TASK + " created: pending 4 s, running 8 s, then completed");
             CompletableFuture<TerminalTask> done = WorkflowClient.execute(flow::await, ZONE, TASK);
+            long started = System.nanoTime();
 
             // Prints each new heartbeat until the task has run a while: then "crashes" the worker.
             String shown = "";
-            while (!shown.equals("running") || seconds() < 5) {
+            while (!shown.equals("running") || System.nanoTime() - started < TimeUnit.SECONDS.toNanos(6)) {
                 Heartbeat beat = heartbeat(env);
                 String status = beat == null ? "" : String.valueOf(beat.point().status());
                 if (beat != null && !status.equals(shown)) {
@@ -157,6 +160,7 @@ public final class TemporalDemo {
             int before = sim.requests(ZONE, TASK).size();
             say(before + " requests so far; Temporal retries the activity after its 2 s heartbeat timeout");
             Process second = Process.start("worker-2", env, sim);
+            say("worker-2 waits for Temporal to hand it the retry");
             Heartbeat resumed = null;
             while (resumed == null) {
                 Heartbeat beat = heartbeat(env);
