@@ -9,6 +9,7 @@ import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.core.TaskwatchException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -241,9 +242,14 @@ final class Progress {
     }
 
     TaskWatchTimeoutException timedOut(
-            Duration timeout, Duration elapsed, @Nullable Duration hint, @Nullable Throwable cause) {
+            Duration timeout,
+            @Nullable Instant deadline,
+            Duration elapsed,
+            @Nullable Duration hint,
+            @Nullable Throwable cause) {
         String message = "watch of task " + taskId + " in zone " + zoneId + " timed out after " + elapsed
-                + " (timeout " + timeout + ", " + pollCount() + ", " + lastStatus() + ")"
+                + (deadline == null ? " (timeout " + timeout : " (deadline " + deadline) + ", " + pollCount() + ", "
+                + lastStatus() + ")"
                 + (hint == null ? "" : ": the server asked to wait " + hint + ", past the deadline");
         return new TaskWatchTimeoutException(message, timeout, elapsed, lastSeen, polls, cause);
     }

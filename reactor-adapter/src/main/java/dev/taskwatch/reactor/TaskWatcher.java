@@ -92,6 +92,32 @@ public final class TaskWatcher implements AutoCloseable {
     }
 
     /**
+     * The transitions of a task after a {@link ResumePoint}: as {@link #watch(String, String)}, except that
+     *
+     * <ul>
+     *   <li>nothing at or before the point's status is emitted: a status of lower rank, or the status itself (a later
+     *       status is emitted as usual; a point at a terminal status completes without emitting once a poll confirms
+     *       it);
+     *   <li>the point's deadline, when it has one, replaces the options' timeout: the watch ends with
+     *       {@link TaskWatchTimeoutException} at that instant, read on the options' scheduler clock as wall-clock
+     *       time; a deadline already past ends it at subscription, without a request;
+     *   <li>the first poll goes out at subscription, as for any watch that starts a loop. A watch that joins a loop
+     *       already polling this task first receives the loop's latest transition (if not skipped) and follows the
+     *       loop's schedule, which sends no extra request.
+     * </ul>
+     *
+     * <p>The resume point of each transition is {@code from.after(task)}; its {@link ResumePoint#toToken() token}
+     * resumes the watch in another process.
+     *
+     * @throws IllegalArgumentException never for a point, whose ids were checked when it was made
+     */
+    public Flux<Task> watch(ResumePoint from) {
+        Objects.requireNonNull(from, "from");
+        Key key = key(from.zoneId(), from.taskId());
+        return tracing.observe(new WatchFlux(this, key, from), key);
+    }
+
+    /**
      * The task's terminal state, completed or failed. Errors as {@link #watch} does.
      *
      * @throws IllegalArgumentException at call time if an id is invalid, as for {@link #watch}

@@ -5,6 +5,7 @@ import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -156,8 +157,12 @@ final class WatchLoop implements Runnable {
 
     /** The exception for a subscriber whose deadline passed: the last task seen, its elapsed time, the polls. */
     synchronized TaskWatchTimeoutException timedOut(
-            Duration timeout, long elapsedNanos, @Nullable Duration hint, @Nullable Throwable cause) {
-        return progress.timedOut(timeout, Duration.ofNanos(elapsedNanos), hint, cause);
+            Duration timeout,
+            @Nullable Instant deadline,
+            long elapsedNanos,
+            @Nullable Duration hint,
+            @Nullable Throwable cause) {
+        return progress.timedOut(timeout, deadline, Duration.ofNanos(elapsedNanos), hint, cause);
     }
 
     /** Sends the next poll; the loop's timer runs this. */

@@ -3,6 +3,7 @@ package dev.taskwatch.reactor;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -57,6 +58,11 @@ final class WatchSubscription implements Subscription, Runnable {
     private final @Nullable Duration timeout;
     private final Scheduler scheduler;
     private final long startNanos;
+    /** From {@link #startNanos} to the deadline, when {@link #timeout} is set; at most 0 for a deadline past. */
+    private final long limitNanos;
+    /** Where a resumed watch picks up: what it skips, and its absolute deadline; null for a fresh watch. */
+    private final @Nullable ResumePoint from;
+
     private final Queue<Task> queue = new ConcurrentLinkedQueue<>();
 
     private volatile @Nullable WatchLoop loop;
@@ -84,6 +90,47 @@ final class WatchSubscription implements Subscription, Runnable {
         this.timeout = timeout;
         this.scheduler = scheduler;
         this.startNanos = scheduler.now(TimeUnit.NANOSECONDS);
+        this.limitNanos = timeout == null ? 0 : WatchOptions.nanos(timeout);
+        this.from = null;
+    }
+
+    /**
+     * A subscriber resumed from {@code from}: it skips what {@link ResumePoint#skips} says, and its deadline is the
+     * point's, read as wall-clock time on {@code scheduler}'s clock ({@link Scheduler#now} is milliseconds of the epoch
+     * for Reactor's schedulers, and virtual time from epoch 0 for a virtual one), or else {@code timeout}.
+     */
+    WatchSubscription(
+            CoreSubscriber<? super Task> actual, @Nullable Duration timeout, Scheduler scheduler, ResumePoint from) {
+        this.actual = actual;
+        this.failedIsError = false;
+        this.scheduler = scheduler;
+        this.startNanos = scheduler.now(TimeUnit.NANOSECONDS);
+        this.from = from;
+        if (from.deadline() != null) {
+            long deadline = from.deadlineEpochNanos();
+            long limit = deadline - startNanos;
+            // Saturate: a deadline centuries away is no deadline to overflow on.
+            if (((deadline ^ startNanos) & (deadline ^ limit)) < 0) {
+                limit = deadline < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+            }
+            this.limitNanos = limit;
+            this.timeout = Duration.ofNanos(Math.max(0, limit));
+        } else {
+            this.timeout = timeout;
+            this.limitNanos = timeout == null ? 0 : WatchOptions.nanos(timeout);
+        }
+    }
+
+    /** Whether this subscriber's deadline has passed already, before it joined anything. */
+    boolean expired() {
+        return timeout != null && limitNanos - (scheduler.now(TimeUnit.NANOSECONDS) - startNanos) <= 0;
+    }
+
+    /** The resume point's deadline, for the timeout message, or null. */
+    @Nullable
+    Instant deadline() {
+        ResumePoint point = from;
+        return point == null ? null : point.deadline();
     }
 
     /** Neither ended nor cancelled. */
@@ -105,7 +152,7 @@ final class WatchSubscription implements Subscription, Runnable {
         if (limit == null || ended != LIVE) {
             return;
         }
-        long remaining = WatchOptions.nanos(limit) - (scheduler.now(TimeUnit.NANOSECONDS) - startNanos);
+        long remaining = limitNanos - (scheduler.now(TimeUnit.NANOSECONDS) - startNanos);
         Disposable timer;
         try {
             timer = scheduler.schedule(this, Math.max(1, remaining), TimeUnit.NANOSECONDS);
@@ -127,7 +174,7 @@ final class WatchSubscription implements Subscription, Runnable {
 
     /** Queues a transition, unless this subscriber has ended. */
     void offer(Task task) {
-        if (ended == LIVE) {
+        if (ended == LIVE && !skips(task)) {
             queue.offer(task);
         }
     }
@@ -137,7 +184,7 @@ final class WatchSubscription implements Subscription, Runnable {
         if (ENDED.compareAndSet(this, LIVE, DECIDED)) {
             if (failedIsError && terminal.status() == TaskStatus.FAILED) {
                 error = new TaskFailedException(terminal, polls);
-            } else {
+            } else if (!skips(terminal)) {
                 queue.offer(terminal);
             }
             done = true;
@@ -155,14 +202,14 @@ final class WatchSubscription implements Subscription, Runnable {
     /** Whether this subscriber's deadline comes before {@code delayNanos} from {@code now}. */
     boolean endsBefore(long now, long delayNanos) {
         Duration limit = timeout;
-        return limit != null && delayNanos > WatchOptions.nanos(limit) - (now - startNanos);
+        return limit != null && delayNanos > limitNanos - (now - startNanos);
     }
 
     /** Ends with the timeout error now: the server asked to wait past this subscriber's deadline. */
     void timeOut(Progress progress, long now, Duration hint, @Nullable Throwable cause) {
         Duration limit = timeout;
         if (limit != null && ENDED.compareAndSet(this, LIVE, DECIDED)) {
-            error = progress.timedOut(limit, Duration.ofNanos(now - startNanos), hint, cause);
+            error = progress.timedOut(limit, deadline(), Duration.ofNanos(now - startNanos), hint, cause);
             done = true;
         }
     }
@@ -177,7 +224,7 @@ final class WatchSubscription implements Subscription, Runnable {
             return;
         }
         long elapsed = scheduler.now(TimeUnit.NANOSECONDS) - startNanos;
-        error = bound.timedOut(limit, elapsed, null, null);
+        error = bound.timedOut(limit, deadline(), elapsed, null, null);
         done = true;
         bound.leave(this, "timeout");
         drain();
@@ -211,6 +258,12 @@ final class WatchSubscription implements Subscription, Runnable {
         if (WIP.getAndIncrement(this) == 0) {
             queue.clear();
         }
+    }
+
+    /** Whether a resumed subscriber has seen this status already (DESIGN §4.14). */
+    private boolean skips(Task task) {
+        ResumePoint point = from;
+        return point != null && point.skips(task);
     }
 
     private void leaveLoop(String outcome) {

@@ -140,6 +140,24 @@ class WatchTracingTest {
     }
 
     @Test
+    void aResumedWatchIsObservedLikeAnyOther() {
+        ScriptedClient client = new ScriptedClient(response("running"), response("failed"));
+        ResumePoint afterRunning = ResumePoint.start(ZONE, TASK, null).after(Tasks.task("running"));
+
+        StepVerifier.withVirtualTime(() -> watcher(client, Tasks.ONE_TWO_TEN).watch(afterRunning))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNextMatches(t -> t.statusValue().equals("failed"))
+                .expectComplete()
+                .verify(WAIT);
+
+        TestObservationRegistryAssert.assertThat(registry)
+                .hasSingleObservationThat()
+                .hasBeenStopped()
+                .hasLowCardinalityKeyValue("taskwatch.outcome", "failed")
+                .hasHighCardinalityKeyValue("taskwatch.task", TASK);
+    }
+
+    @Test
     void aTimeoutEndsTheObservationWithTheTimeoutError() {
         ScriptedClient client = new ScriptedClient(response("pending"));
 
