@@ -75,9 +75,7 @@ final class GitHubActions {
                 .append(cell(zone))
                 .append("\n\n| Task | Outcome | Install id | Polls | Elapsed |\n|---|---|---|---:|---:|\n");
         for (TaskResult r : results) {
-            String install = r.last() == null || r.last().installId() == null
-                    ? ""
-                    : r.last().installId();
+            String install = r.installId() == null ? "" : r.installId();
             sb.append("| ")
                     .append(cell(r.taskId()))
                     .append(" | ")

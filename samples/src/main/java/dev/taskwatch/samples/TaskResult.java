@@ -27,6 +27,12 @@ record TaskResult(
         return outcome == Outcome.MET && last != null ? last.statusValue() : outcome.label();
     }
 
+    /** The install id once the task completed, else null (the API may fill it in earlier). */
+    @Nullable
+    String installId() {
+        return last != null && last.status() == dev.taskwatch.core.TaskStatus.COMPLETED ? last.installId() : null;
+    }
+
     static String seconds(Duration d) {
         return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
     }

@@ -27,8 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -221,7 +223,7 @@ final class WaitCommand implements Callable<Integer> {
             for (String id : ids) {
                 watches.add(watchOne(watcher, id));
             }
-            return await(ids, watches, printer, polls);
+            return await(ids, watches, printer, polls, options.scheduler());
         }
     }
 
@@ -244,14 +246,20 @@ final class WaitCommand implements Callable<Integer> {
 
     /** Runs every watch at once, prints as they go, and reports; returns the exit code. */
     private int await(
-            List<String> ids, List<Flux<Event>> watches, Transitions printer, Map<String, AtomicInteger> polls) {
-        long started = System.nanoTime();
+            List<String> ids,
+            List<Flux<Event>> watches,
+            Transitions printer,
+            Map<String, AtomicInteger> polls,
+            Scheduler clock) {
+        // Elapsed times on the watches' clock, the one their timeout is counted on.
+        LongSupplier now = () -> clock.now(TimeUnit.NANOSECONDS);
+        long started = now.getAsLong();
         Map<String, Task> last = new ConcurrentHashMap<>();
         Map<String, TaskResult> results = new LinkedHashMap<>();
         boolean several = ids.size() > 1;
         Thread onInterrupt = new Thread(
                 () -> interrupted(
-                        printer, console, where(ids, last), Duration.ofNanos(System.nanoTime() - started), several),
+                        printer, console, where(ids, last), Duration.ofNanos(now.getAsLong() - started), several),
                 "taskwatch-interrupt");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         printer.start(zone, ids);
@@ -267,7 +275,7 @@ final class WaitCommand implements Callable<Integer> {
                     printer.transition(task);
                     last.put(e.taskId(), task);
                 } else {
-                    TaskResult r = result(e.taskId(), last.get(e.taskId()), e.error(), polls, started);
+                    TaskResult r = result(e.taskId(), last.get(e.taskId()), e.error(), polls, started, now);
                     results.put(e.taskId(), r);
                     printer.ended(r);
                     report(r, several, printer::diagnostic);
@@ -282,13 +290,13 @@ final class WaitCommand implements Callable<Integer> {
             if (!results.containsKey(id)) {
                 Task seen = last.get(id);
                 TaskResult r = seen != null && seen.status() == TaskStatus.FAILED
-                        ? result(id, seen, null, polls, started)
+                        ? result(id, seen, null, polls, started, now)
                         : new TaskResult(
                                 id,
                                 Outcome.CANCELLED,
                                 seen,
                                 polls.get(id).get(),
-                                Duration.ofNanos(System.nanoTime() - started),
+                                Duration.ofNanos(now.getAsLong() - started),
                                 "not watched further: another task failed (--fail-fast)");
                 results.put(id, r);
                 if (r.outcome() == Outcome.FAILED) {
@@ -306,8 +314,13 @@ final class WaitCommand implements Callable<Integer> {
     }
 
     private TaskResult result(
-            String id, @Nullable Task seen, @Nullable Throwable error, Map<String, AtomicInteger> polls, long started) {
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            String id,
+            @Nullable Task seen,
+            @Nullable Throwable error,
+            Map<String, AtomicInteger> polls,
+            long started,
+            LongSupplier now) {
+        Duration elapsed = Duration.ofNanos(now.getAsLong() - started);
         int n = polls.get(id).get();
         if (error != null) {
             Outcome outcome = error instanceof TaskWatchTimeoutException
@@ -372,9 +385,7 @@ final class WaitCommand implements Callable<Integer> {
         rows[0] = new String[] {"TASK", "OUTCOME", "INSTALL", "POLLS", "ELAPSED"};
         for (int i = 0; i < results.size(); i++) {
             TaskResult r = results.get(i);
-            String install = r.last() == null || r.last().installId() == null
-                    ? "-"
-                    : SafeText.escape(r.last().installId(), 128);
+            String install = r.installId() == null ? "-" : SafeText.escape(r.installId(), 128);
             rows[i + 1] = new String[] {
                 r.taskId(), r.shown(), install, Integer.toString(r.polls()), TaskResult.seconds(r.elapsed())
             };
