@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
             "  0  the task completed",
             "  1  the task failed",
             "  2  invalid usage or input",
-            "  4  an API or protocol error (404 included: get does not wait for a task to become visible)",
-            "  5  the task is still pending or running (or in a status this version does not know)",
+            "  4  an API or protocol error (a 404 too: get does not wait for visibility)",
+            "  5  still pending or running (or a status this version does not know)",
             "",
             "Credentials come from the environment only: KEYCARD_API_API_KEY, or KEYCARD_API_CLIENT_ID and"
                     + " KEYCARD_API_CLIENT_SECRET. They are never printed."

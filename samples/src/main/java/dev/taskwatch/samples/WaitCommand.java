@@ -62,10 +62,10 @@ import reactor.core.scheduler.Scheduler;
             "",
             "Exit codes:",
             "  0  every task met the condition",
-            "  1  at least one task failed (with --fail-fast: the first failure ends the wait)",
+            "  1  a task failed (with --fail-fast, the first failure ends the wait)",
             "  2  invalid usage or input",
             "  3  the timeout passed first",
-            "  4  an API or protocol error ended a watch (401, 403, 404 past the grace, too many errors in a row)",
+            "  4  an API or protocol error ended a watch (e.g. 401, or 404 past the grace)",
             "  When several apply, the first of 2, 4, 1, 3 wins.",
             "",
             "Credentials come from the environment only: KEYCARD_API_API_KEY, or KEYCARD_API_CLIENT_ID and"
