@@ -9,10 +9,15 @@ import dev.taskwatch.reactor.TaskFailedException;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
 import dev.taskwatch.testkit.CatalogSimulator;
+import dev.taskwatch.testkit.ManualClock;
 import dev.taskwatch.testkit.RecordedRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import reactor.netty.DisposableServer;
@@ -62,23 +67,33 @@ class RecipesTest {
     }
 
     @Test
-    void serverSentEventsStreamEachTransitionThenEnd() {
-        try (CatalogSimulator sim = CatalogSimulator.start();
+    void serverSentEventsStreamEachTransitionThenEnd() throws Exception {
+        // The simulator's clock moves only when told: the task is running until the first poll has seen it, whatever
+        // the machine's load (a 200 ms real-time phase could end before a slow first poll).
+        ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+        try (CatalogSimulator sim = CatalogSimulator.builder().clock(clock).start();
                 CatalogTasksClient client = CatalogTasksClient.builder()
                         .baseUrl(sim.baseUrl())
                         .credentials(Credentials.none())
                         .build()) {
-            sim.task("z1", "t1").running(Duration.ofMillis(200)).completes("inst-1");
+            sim.task("z1", "t1").running(Duration.ofHours(1)).completes("inst-1");
             DisposableServer app = ServerSentEventsRecipe.start(
                     TaskWatcher.create(client, WatchOptions.defaults().initialDelay(Duration.ofMillis(20))));
             try {
-                String body = HttpClient.create()
+                CompletableFuture<String> events = HttpClient.create()
                         .get()
                         .uri("http://127.0.0.1:" + app.port() + "/zones/z1/tasks/t1/events")
                         .responseContent()
                         .aggregate()
                         .asString()
-                        .block(Duration.ofSeconds(30));
+                        .toFuture();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (sim.requests("z1", "t1").isEmpty()) {
+                    assertThat(System.nanoTime()).as("first poll within 30 s").isLessThan(deadline);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+                clock.advance(Duration.ofHours(1));
+                String body = events.get(30, TimeUnit.SECONDS);
                 assertThat(body)
                         .contains("event: running\ndata: {\"id\":\"t1\"")
                         .contains("event: completed\ndata: {\"id\":\"t1\"")

@@ -193,15 +193,43 @@ class WaitCommandTest {
     }
 
     @Test
-    void aTaskStillRunningAtTheDeadlineExitsThree() {
-        // Real time, as the command runs: a 300 ms deadline, polls every 20-50 ms.
+    void aTaskStillRunningAtTheDeadlineExitsThree() throws Exception {
+        // Virtual time: a plain timeout (no server hint), 30 s of polls every 20-50 ms in well under a second.
         sim.task("z1", "t1").running(Duration.ofHours(1));
 
-        Run run = wait(Map.of(), "t1", "--timeout", "300ms", "--output", "json");
+        Cli.Run run = Cli.runInVirtualTime(
+                sim,
+                null,
+                Duration.ofMillis(100),
+                Map.of(),
+                "",
+                false,
+                "wait",
+                "--zone",
+                "z1",
+                "--task",
+                "t1",
+                "--base-url",
+                sim.baseUrl().toString(),
+                "--timeout",
+                "30s",
+                "--initial-delay",
+                "1s",
+                "--max-delay",
+                "2s",
+                "--jitter",
+                "0",
+                "--output",
+                "json");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.TIMED_OUT);
         assertThat(run.jsonLines()).extracting(Task::status).containsExactly(TaskStatus.RUNNING);
-        assertThat(run.err()).contains("timed out");
+        assertThat(run.err()).contains("timed out after PT30S");
+        assertThat(sim.requests("z1", "t1").size())
+                // At 0, 1, 2.25, 3.8 s, then every 2 s up to 29.8 s: 17; a response that lands after the next
+                // virtual-time step pushes the polls after it back by a step, so fewer, never more.
+                .as("polls in 30 s")
+                .isBetween(10, 17);
     }
 
     @Test
@@ -216,13 +244,36 @@ class WaitCommandTest {
     }
 
     @Test
-    void aTaskInvisiblePastTheNotFoundGraceExitsFour() {
+    void aTaskInvisiblePastTheNotFoundGraceExitsFour() throws Exception {
+        // Virtual time: a 20 s grace waited out in well under a second.
         sim.task("z1", "t1").notFoundFor(1_000_000);
 
-        Run run = wait(Map.of(), "t1", "--not-found-grace", "200ms");
+        Cli.Run run = Cli.runInVirtualTime(
+                sim,
+                null,
+                Duration.ofMillis(100),
+                Map.of(),
+                "",
+                false,
+                "wait",
+                "--zone",
+                "z1",
+                "--task",
+                "t1",
+                "--base-url",
+                sim.baseUrl().toString(),
+                "--not-found-grace",
+                "20s",
+                "--initial-delay",
+                "1s",
+                "--max-delay",
+                "2s");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.API_ERROR);
         assertThat(run.err()).contains("404");
+        assertThat(sim.requests("z1", "t1").size())
+                .as("404s for the 20 s grace")
+                .isBetween(6, 21);
     }
 
     @Test
