@@ -41,6 +41,11 @@ import reactor.test.StepVerifier;
  * keeps answering with one hostile response. Transient ones are retried within the error budget and then end the watch
  * with a {@link TaskWatchException} carrying the last Task; fatal ones end it at the next poll; the few that are
  * documented as answers end it normally. None hangs, and the bearer token appears in no message or stack trace.
+ *
+ * <p>Real time, on purpose: the stalled responses end at the client's 2 s response timeout, which is Netty's timer on
+ * the channel, not the watcher's scheduler. The watcher's own waits are 5–10 ms, and the poll counts asserted are
+ * exact because they follow from the error budget, not from timing (only transport errors, where a reset may land
+ * before or after the next request is written, get a range).
  */
 class HostileInputWatchTest {
 
