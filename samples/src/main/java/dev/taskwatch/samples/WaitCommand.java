@@ -66,7 +66,7 @@ import reactor.core.scheduler.Scheduler;
             "  0  every task met the condition",
             "  1  a task failed (with --fail-fast, the first failure ends the wait)",
             "  2  invalid usage or input",
-            "  3  the timeout (or --deadline) passed first",
+            "  3  the timeout passed first (--timeout, --deadline or the --resume token's)",
             "  4  an API or protocol error ended a watch (e.g. 401, or 404 past the grace)",
             "  When several apply, the first of 2, 4, 1, 3 wins.",
             "",
