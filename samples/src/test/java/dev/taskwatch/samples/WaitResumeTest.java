@@ -113,6 +113,30 @@ class WaitResumeTest {
     }
 
     @Test
+    void aPastDeadlineOnTheRealClockAlsoExitsThreeWithoutARequest() {
+        // Real time on purpose (nothing waits): the library's default scheduler reads the deadline on the wall clock.
+        sim.task("z1", "t1").running(Duration.ofHours(1));
+
+        Cli.Run run = Cli.run(
+                Map.of("KEYCARD_API_API_KEY", SECRET),
+                "",
+                false,
+                "wait",
+                "--zone",
+                "z1",
+                "--task",
+                "t1",
+                "--base-url",
+                sim.baseUrl().toString(),
+                "--deadline",
+                Instant.now().minusSeconds(60).toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.TIMED_OUT);
+        assertThat(sim.requestCount()).isZero();
+        assertThat(run.all()).doesNotContain(SECRET);
+    }
+
+    @Test
     void deadlineAndTimeoutTogetherOrAMalformedDeadlineAreUsageErrors() throws Exception {
         Cli.Run both = waitFor("--task", "t1", "--deadline", "2026-01-01T00:00:20Z", "--timeout", "20s");
         Cli.Run noOffset = waitFor("--task", "t1", "--deadline", "2026-01-01T00:00:20");
