@@ -2,7 +2,6 @@ package dev.taskwatch.reactor;
 
 import dev.taskwatch.core.Task;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -44,7 +43,7 @@ final class WatchFlux extends Flux<Task> {
             actual.onSubscribe(subscription);
             if (subscription.expired()) {
                 // No request for a watch that is over before it starts.
-                long late = options.scheduler().now(TimeUnit.NANOSECONDS) - point.deadlineEpochNanos();
+                long late = WatchSubscription.wallClockNanos(options.scheduler()) - point.deadlineEpochNanos();
                 subscription.fail(new Progress(key.zoneId(), key.taskId(), options, watcher.metrics())
                         .timedOut(Duration.ZERO, point.deadline(), Duration.ofNanos(Math.max(0, late)), null, null));
                 subscription.drain();

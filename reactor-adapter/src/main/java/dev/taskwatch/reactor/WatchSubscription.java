@@ -108,9 +108,10 @@ final class WatchSubscription implements Subscription, Runnable {
         this.from = from;
         if (from.deadline() != null) {
             long deadline = from.deadlineEpochNanos();
-            long limit = deadline - startNanos;
+            long wallNow = wallClockNanos(scheduler);
+            long limit = deadline - wallNow;
             // Saturate: a deadline centuries away is no deadline to overflow on.
-            if (((deadline ^ startNanos) & (deadline ^ limit)) < 0) {
+            if (((deadline ^ wallNow) & (deadline ^ limit)) < 0) {
                 limit = deadline < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
             }
             this.limitNanos = limit;
@@ -118,6 +119,26 @@ final class WatchSubscription implements Subscription, Runnable {
         } else {
             this.timeout = timeout;
             this.limitNanos = timeout == null ? 0 : WatchOptions.nanos(timeout);
+        }
+    }
+
+    /**
+     * Now as nanoseconds of the epoch on {@code scheduler}'s clock. Reactor's own schedulers read
+     * {@code now(NANOSECONDS)} off {@link System#nanoTime()}, which is no wall clock (only {@code now(MILLISECONDS)}
+     * is the epoch there), while a virtual-time scheduler reads both off one virtual clock: when the two units agree,
+     * the nanoseconds are the wall clock to the nanosecond; otherwise the milliseconds are, to the millisecond (the
+     * precision of a resume point's deadline anyway).
+     */
+    static long wallClockNanos(Scheduler scheduler) {
+        long nanos = scheduler.now(TimeUnit.NANOSECONDS);
+        long millis = scheduler.now(TimeUnit.MILLISECONDS);
+        if (Math.abs(nanos / 1_000_000 - millis) <= 1) {
+            return nanos;
+        }
+        try {
+            return Math.multiplyExact(millis, 1_000_000L);
+        } catch (ArithmeticException e) {
+            return millis < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
 

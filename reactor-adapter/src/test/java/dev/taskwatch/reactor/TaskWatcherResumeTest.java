@@ -265,4 +265,27 @@ class TaskWatcherResumeTest {
         assertThat(seen.signals).containsExactly("complete");
         assertThat(dispatcher.requestsFor(TASK)).isOne();
     }
+
+    @Test
+    void onReactorsOwnSchedulerTheDeadlineIsReadOnTheWallClock() {
+        // Real time on purpose: Schedulers.parallel() reads now(NANOSECONDS) off System.nanoTime(), not the epoch, and
+        // only a real scheduler shows it. Nothing here waits: a past deadline ends the watch at subscription.
+        dispatcher.script(TASK, task("running"));
+        TaskWatcher real = TaskWatcher.create(client, Tasks.ONE_TWO_TEN);
+        long wall = WatchSubscription.wallClockNanos(reactor.core.scheduler.Schedulers.parallel());
+
+        Throwable error = null;
+        try {
+            real.watch(ResumePoint.start(ZONE, TASK, Instant.now().minusSeconds(60)))
+                    .blockLast(TEST_TIMEOUT);
+        } catch (TaskWatchTimeoutException e) {
+            error = e;
+        }
+
+        assertThat(error).isInstanceOf(TaskWatchTimeoutException.class);
+        assertThat(dispatcher.requests).isEmpty();
+        assertThat(Math.abs(wall / 1_000_000 - System.currentTimeMillis())).isLessThan(10_000);
+        assertThat(WatchSubscription.wallClockNanos(time)).isEqualTo(time.now(TimeUnit.NANOSECONDS));
+        real.close();
+    }
 }

@@ -5,6 +5,7 @@ import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.reactor.ResumePoint;
 import dev.taskwatch.reactor.TaskWatchTimeoutException;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -64,7 +66,7 @@ import reactor.core.scheduler.Scheduler;
             "  0  every task met the condition",
             "  1  a task failed (with --fail-fast, the first failure ends the wait)",
             "  2  invalid usage or input",
-            "  3  the timeout passed first",
+            "  3  the timeout passed first (--timeout, --deadline or the --resume token's)",
             "  4  an API or protocol error ended a watch (e.g. 401, or 404 past the grace)",
             "  When several apply, the first of 2, 4, 1, 3 wins.",
             "",
@@ -73,7 +75,12 @@ import reactor.core.scheduler.Scheduler;
             "Output: on a terminal, a live table (one row per task), coloured unless NO_COLOR is set; otherwise"
                     + " plain lines. With several tasks, text mode ends with a summary on stderr.",
             "In GitHub Actions (GITHUB_ACTIONS=true): an ::error annotation per failed or timed-out task, and a"
-                    + " summary table appended to GITHUB_STEP_SUMMARY."
+                    + " summary table appended to GITHUB_STEP_SUMMARY.",
+            "",
+            "Restarted jobs: run with --print-resume-token (and --timeout or --deadline), keep each task's last"
+                    + " 'resume-token' line, and re-run with --resume TOKEN per task: statuses already seen are not"
+                    + " printed again and the original deadline holds. A token whose task had already ended the wait"
+                    + " shows that last status once more. Tokens hold ids, a status and a deadline; no secret."
         })
 final class WaitCommand implements Callable<Integer> {
 
@@ -128,6 +135,29 @@ final class WaitCommand implements Callable<Integer> {
             converter = DurationConverter.class,
             description = "Give up after this long, counted once for all tasks (default: ${DEFAULT-VALUE}).")
     Duration timeout;
+
+    @Option(
+            names = "--deadline",
+            paramLabel = "INSTANT",
+            converter = InstantConverter.class,
+            description = "Give up at this instant instead (RFC 3339 with an offset, e.g. 2026-12-01T10:00:00Z), so"
+                    + " that a re-run job keeps one deadline; not with --timeout. Already past: exit 3 at once.")
+    @Nullable
+    Instant deadline;
+
+    @Option(
+            names = "--resume",
+            paramLabel = "TOKEN",
+            description = "Pick a task's wait up where a --print-resume-token run left it: its later transitions"
+                    + " only, the same deadline. One token per task (repeat); its zone and task must be --zone and"
+                    + " one of the tasks; not with --timeout or --deadline.")
+    List<String> resume = new ArrayList<>();
+
+    @Option(
+            names = "--print-resume-token",
+            description = "Print each task's resume token to stderr at the start and at each transition, as"
+                    + " 'resume-token ZONE/TASK TOKEN' (also in json mode; stdout is unchanged).")
+    boolean printResumeToken;
 
     @Option(
             names = "--initial-delay",
@@ -194,6 +224,7 @@ final class WaitCommand implements Callable<Integer> {
     public Integer call() {
         List<String> ids = taskIds();
         WatchOptions options = options();
+        Map<String, ResumePoint> points = startPoints(ids, options.scheduler());
         URI base = baseUrl != null ? baseUrl : defaultBaseUrl(io);
         Credentials credentials = Credentials.fromEnvironment(io.env());
         Map<String, AtomicInteger> polls = new LinkedHashMap<>();
@@ -221,22 +252,92 @@ final class WaitCommand implements Callable<Integer> {
             // Ids are checked here, before anything is printed or sent.
             List<Flux<Event>> watches = new ArrayList<>(ids.size());
             for (String id : ids) {
-                watches.add(watchOne(watcher, id));
+                watches.add(watchOne(watcher, points.get(id)));
             }
-            return await(ids, watches, printer, polls, options.scheduler());
+            return await(ids, watches, printer, polls, options.scheduler(), points);
         }
     }
 
     /**
-     * The watch of one task, as events: its transitions until the condition or a terminal status ends it, then one end
-     * event. The place to plug in a per-task resume point later (a watch that starts from a status already seen).
+     * The watch of one task, as events: its transitions after {@code from} until the condition or a terminal status
+     * ends it, then one end event. A point whose status already ended the wait (the job was restarted after it) is
+     * watched from its start instead, same deadline, so that the final status is shown once more with its details
+     * (install id, error) and decides the outcome.
      */
-    private Flux<Event> watchOne(TaskWatcher watcher, String id) {
-        return watcher.watch(zone, id)
+    private Flux<Event> watchOne(TaskWatcher watcher, ResumePoint from) {
+        String id = from.taskId();
+        String seen = from.status();
+        ResumePoint point = seen != null && condition.ends(Task.of(id, TaskStatus.fromWire(seen), null))
+                ? ResumePoint.start(from.zoneId(), id, from.deadline())
+                : from;
+        return watcher.watch(point)
                 .takeUntil(condition::ends)
                 .map(t -> new Event(id, t, null))
                 .concatWith(Mono.fromSupplier(() -> new Event(id, null, null)))
                 .onErrorResume(e -> Mono.just(new Event(id, null, e)));
+    }
+
+    /**
+     * Where each task's watch starts, and with it the one deadline of the run: {@code --deadline}; else the tokens' of
+     * {@code --resume} (a task without a token gets the earliest of them); else, when tokens are printed, now plus
+     * {@code --timeout} on the watches' clock, so that a resumed run keeps it; else none, and each watch counts
+     * {@code --timeout} from its subscription. All checked before anything is printed or sent.
+     */
+    private Map<String, ResumePoint> startPoints(List<String> ids, Scheduler clock) {
+        boolean timeoutGiven = spec.commandLine().getParseResult().hasMatchedOption("--timeout");
+        if (deadline != null && timeoutGiven) {
+            throw usage("--deadline and --timeout are alternatives: give one of them");
+        }
+        if (!resume.isEmpty() && (deadline != null || timeoutGiven)) {
+            throw usage("--resume keeps the deadline of its token: drop --timeout and --deadline");
+        }
+        Map<String, ResumePoint> resumed = new LinkedHashMap<>();
+        for (String token : resume) {
+            ResumePoint point;
+            try {
+                point = ResumePoint.fromToken(token);
+            } catch (IllegalArgumentException e) {
+                // The library quotes at most the token's first characters; escaped again, as for any diagnostic.
+                throw usage("--resume: " + SafeText.escape(String.valueOf(e.getMessage()), 300));
+            }
+            if (!point.zoneId().equals(zone)) {
+                throw usage("--resume: the token is for zone " + point.zoneId() + ", not --zone "
+                        + SafeText.escape(zone, 128));
+            }
+            if (!ids.contains(point.taskId())) {
+                throw usage("--resume: the token is for task " + point.taskId()
+                        + ", which is not one of the tasks to wait for (--task, --tasks-from)");
+            }
+            if (resumed.put(point.taskId(), point) != null) {
+                throw usage("--resume: two tokens for task " + point.taskId() + ": give its last one only");
+            }
+        }
+        Instant runDeadline = deadline;
+        if (runDeadline == null && !resumed.isEmpty()) {
+            runDeadline = resumed.values().stream()
+                    .map(ResumePoint::deadline)
+                    .filter(d -> d != null)
+                    .min(Instant::compareTo)
+                    .orElse(null);
+        }
+        if (runDeadline == null && printResumeToken) {
+            runDeadline = Instant.ofEpochMilli(clock.now(TimeUnit.MILLISECONDS)).plus(timeout);
+        }
+        Map<String, ResumePoint> points = new LinkedHashMap<>();
+        for (String id : ids) {
+            ResumePoint point = resumed.get(id);
+            points.put(id, point != null ? point : ResumePoint.start(zone, id, runDeadline));
+        }
+        return points;
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** The stderr line that hands over a task's resume token. Ids are checked, the token is base64url: no escaping. */
+    private static String tokenLine(ResumePoint point) {
+        return "resume-token " + point.zoneId() + "/" + point.taskId() + " " + point.toToken();
     }
 
     /** The base URL when no flag gives it: {@code KEYCARD_API_BASE_URL}, else Keycard's. */
@@ -250,7 +351,8 @@ final class WaitCommand implements Callable<Integer> {
             List<Flux<Event>> watches,
             Transitions printer,
             Map<String, AtomicInteger> polls,
-            Scheduler clock) {
+            Scheduler clock,
+            Map<String, ResumePoint> points) {
         // Elapsed times on the watches' clock, the one their timeout is counted on.
         LongSupplier now = () -> clock.now(TimeUnit.NANOSECONDS);
         long started = now.getAsLong();
@@ -263,6 +365,10 @@ final class WaitCommand implements Callable<Integer> {
                 "taskwatch-interrupt");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         printer.start(zone, ids);
+        Map<String, ResumePoint> current = new LinkedHashMap<>(points);
+        if (printResumeToken) {
+            current.values().forEach(p -> printer.diagnostic(tokenLine(p)));
+        }
         try {
             // Every watch subscribed at once, so the one timeout of the options is counted from the same instant for
             // all. An absolute deadline would only change how that timeout is computed.
@@ -274,6 +380,9 @@ final class WaitCommand implements Callable<Integer> {
                 if (task != null) {
                     printer.transition(task);
                     last.put(e.taskId(), task);
+                    if (printResumeToken) {
+                        printToken(printer, current, e.taskId(), task);
+                    }
                 } else {
                     TaskResult r = result(e.taskId(), last.get(e.taskId()), e.error(), polls, started, now);
                     results.put(e.taskId(), r);
@@ -311,6 +420,22 @@ final class WaitCommand implements Callable<Integer> {
             code = ExitCode.worst(code, r.outcome().exitCode());
         }
         return code;
+    }
+
+    /** Moves the task's point on to {@code task} and prints its token; a status no token can hold is said so. */
+    private static void printToken(Transitions printer, Map<String, ResumePoint> current, String id, Task task) {
+        ResumePoint point = current.get(id);
+        if (point == null) {
+            return;
+        }
+        try {
+            ResumePoint next = point.after(task);
+            current.put(id, next);
+            printer.diagnostic(tokenLine(next));
+        } catch (IllegalArgumentException e) {
+            printer.diagnostic(TaskwatchCommand.diagnostic(
+                    "no resume token for " + point.zoneId() + "/" + id + " at this status: " + e.getMessage()));
+        }
     }
 
     private TaskResult result(

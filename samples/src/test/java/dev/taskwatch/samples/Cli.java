@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,27 @@ final class Cli {
             boolean terminal,
             String... args)
             throws Exception {
+        return runInVirtualTime(sim, clock, step, null, env, stdin, terminal, args);
+    }
+
+    /**
+     * As above, with the virtual clock first set to {@code startAt}: the watches read an absolute deadline (of
+     * {@code --deadline}, {@code --resume}) as wall-clock time on that clock, so it must read the simulator's date.
+     */
+    static Run runInVirtualTime(
+            CatalogSimulator sim,
+            @Nullable ManualClock clock,
+            Duration step,
+            @Nullable Instant startAt,
+            Map<String, String> env,
+            String stdin,
+            boolean terminal,
+            String... args)
+            throws Exception {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        if (startAt != null) {
+            time.advanceTimeTo(startAt);
+        }
         try {
             CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> run(env, stdin, terminal, time, args));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);

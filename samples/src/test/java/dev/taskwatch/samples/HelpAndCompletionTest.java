@@ -19,6 +19,8 @@ class HelpAndCompletionTest {
                 .contains("Exit codes:", "  0  every task met", "  1  a task failed", "  2  invalid usage")
                 .contains("  3  the timeout passed first", "  4  an API or protocol error")
                 .contains("the first of 2, 4, 1, 3 wins")
+                .contains("--deadline=INSTANT", "--resume=TOKEN", "--print-resume-token", "RFC 3339")
+                .contains("Restarted jobs:")
                 .contains("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "NO_COLOR");
         assertThat(run.out().lines()).allMatch(l -> l.length() <= 80);
     }
