@@ -130,7 +130,9 @@ class CatalogTaskActivitiesTest {
                 .initialDelay(Duration.ofSeconds(1))
                 .maxDelay(Duration.ofSeconds(1))
                 .jitter(0);
-        ActivityOptions options = awaitOptions(Duration.ofMinutes(5), Duration.ofSeconds(2));
+        // 5 s, not 2: on a loaded machine a 2 s heartbeat timeout was once missed by the second worker's attempt,
+        // whose retry then reported "completed" a second time (1 run in 5 beside other builds).
+        ActivityOptions options = awaitOptions(Duration.ofMinutes(5), Duration.ofSeconds(5));
         Harness.Process first = h.process(slowRamp, options);
         AwaitOneWorkflow flow = workflow("killed");
         CompletableFuture<TerminalTask> done = WorkflowClient.execute(flow::await, ZONE, "task-3");
