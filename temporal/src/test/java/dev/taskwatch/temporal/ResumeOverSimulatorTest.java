@@ -89,8 +89,9 @@ class ResumeOverSimulatorTest {
 
         TaskWatcher first = TaskWatcher.create(client, options);
         Disposable crashed = first.watch(start).subscribe(t -> {
-            seen.add(t.statusValue());
+            // The token first: the test thread goes on once it sees the status, and must find its token there.
             tokens.add(start.after(t).toToken());
+            seen.add(t.statusValue());
         });
         runUntil(first, () -> seen.contains("running"));
         crashed.dispose();
