@@ -170,7 +170,12 @@ class SubscribeCancelStressTest {
         long served = sim.requestCount();
         time.advanceTimeBy(Duration.ofDays(1));
         awaitTrue(() -> PoolProbe.stats(http).quiet(), Duration.ofSeconds(30), () -> "pool " + PoolProbe.stats(http));
-        return sent.get() == before && sim.requestCount() == served;
+        boolean quiet = sent.get() == before && sim.requestCount() == served;
+        if (!quiet) {
+            System.out.printf(
+                    "CHECKPOINT not quiet: sent +%d, served +%d%n", sent.get() - before, sim.requestCount() - served);
+        }
+        return quiet;
     }
 
     /**
