@@ -1,7 +1,6 @@
 package dev.taskwatch.benchmarks;
 
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskJson;
 import dev.taskwatch.core.TaskStatus;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -152,7 +151,7 @@ final class AwsWaiterSystem implements WatchSystem {
             return Task.of(taskId, TaskStatus.COMPLETED, AzurePollerSystem.lastSegment(location));
         }
         if (status == 200) {
-            return TaskJson.decode(body);
+            return Task.fromJson(body);
         }
         throw new IllegalStateException("GET task " + taskId + " → " + status);
     }

@@ -18,7 +18,6 @@ import com.azure.core.util.polling.PollResponse;
 import com.azure.core.util.polling.PollerFlux;
 import com.azure.core.util.polling.PollingContext;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskJson;
 import dev.taskwatch.core.TaskStatus;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +110,7 @@ final class AzurePollerSystem implements WatchSystem {
         if (status != 200) {
             throw new IllegalStateException("GET task " + taskId + " → " + status);
         }
-        Task task = TaskJson.decode(new String(body, StandardCharsets.UTF_8));
+        Task task = Task.fromJson(new String(body, StandardCharsets.UTF_8));
         LongRunningOperationStatus lro = switch (task.status()) {
             case COMPLETED -> LongRunningOperationStatus.SUCCESSFULLY_COMPLETED;
             case FAILED -> LongRunningOperationStatus.FAILED;

@@ -1,7 +1,6 @@
 package dev.taskwatch.benchmarks;
 
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskJson;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,16 +55,16 @@ public class CodecBenchmark {
     @Setup
     public void setUp() {
         json = shape.equals("full") ? FULL : MINIMAL;
-        task = TaskJson.decode(json);
+        task = Task.fromJson(json);
     }
 
     @Benchmark
     public Task decode() {
-        return TaskJson.decode(json);
+        return Task.fromJson(json);
     }
 
     @Benchmark
     public String encode() {
-        return TaskJson.encode(task);
+        return task.toJson();
     }
 }

@@ -1,7 +1,6 @@
 package dev.taskwatch.benchmarks;
 
 import dev.taskwatch.core.CatalogTasksClient;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
 import java.time.Duration;
@@ -82,8 +81,8 @@ final class TaskwatchSchedules {
     static RequestEfficiency.Outcome run(long[] durations, WatchOptions options, String name, String how) {
         VirtualCatalog catalog = new VirtualCatalog(durations);
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
-        CatalogTasksClient source = (zone, task, requestId) -> Mono.fromSupplier(
-                () -> new TaskResponse(catalog.poll(VirtualCatalog.index(task), vts.now(TimeUnit.MILLISECONDS)), null));
+        CatalogTasksClient source = (zone, task, requestId) -> Mono.fromSupplier(() -> new CatalogTasksClient.Response(
+                catalog.poll(VirtualCatalog.index(task), vts.now(TimeUnit.MILLISECONDS)), null));
         TaskWatcher watcher = TaskWatcher.create(source, options.scheduler(vts));
         List<Disposable> subscriptions = new ArrayList<>();
         for (int i = 0; i < catalog.size(); i++) {

@@ -2,7 +2,6 @@ package dev.taskwatch.benchmarks;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
@@ -65,10 +64,10 @@ public class WatcherBenchmark {
                         .scheduler(new RunAtOnce()));
     }
 
-    private TaskResponse next() {
+    private CatalogTasksClient.Response next() {
         int n = served++;
         Task t = n == 0 ? PENDING : n < POLLS - 1 ? RUNNING : COMPLETED;
-        return new TaskResponse(t, null);
+        return new CatalogTasksClient.Response(t, null);
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package dev.taskwatch.core;
 
+import dev.taskwatch.core.internal.SafeText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * including {@code 404}, is a definite answer (the watcher treats a {@code 404} soon after creation as transient on
  * its own terms).
  */
-public final class CatalogApiException extends TaskwatchException {
+public final class CatalogApiException extends CatalogException {
 
     private static final long serialVersionUID = 1L;
     private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
@@ -23,7 +24,7 @@ public final class CatalogApiException extends TaskwatchException {
     private final int httpStatus;
     private final @Nullable String codeValue;
     private final @Nullable String serverMessage;
-    private final List<ErrorDetail> details;
+    private final List<Warning.Detail> details;
     private final @Nullable String requestId;
     private final @Nullable Duration retryAfter;
 
@@ -41,7 +42,7 @@ public final class CatalogApiException extends TaskwatchException {
             int httpStatus,
             @Nullable String codeValue,
             @Nullable String serverMessage,
-            List<ErrorDetail> details,
+            List<Warning.Detail> details,
             @Nullable String requestId,
             @Nullable Duration retryAfter) {
         super(
@@ -83,7 +84,7 @@ public final class CatalogApiException extends TaskwatchException {
     }
 
     /** The error details from the body; empty when there were none. */
-    public List<ErrorDetail> details() {
+    public List<Warning.Detail> details() {
         return details;
     }
 

@@ -12,7 +12,7 @@ import java.util.Objects;
  * <p>Failures there that may pass ({@code 408}, {@code 429}, {@code 5xx}, timeouts, resets) are signalled as for any
  * request: as transient {@link CatalogApiException}s and {@link CatalogTransportException}s.
  */
-public final class CatalogAuthenticationException extends TaskwatchException {
+public final class CatalogAuthenticationException extends CatalogException {
 
     private static final long serialVersionUID = 1L;
 

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Hints}) where the final one was expected. A malformed or oversized body and an interim response are transient (a
  * proxy may have garbled one response); a Task for another id is not.
  */
-public final class CatalogProtocolException extends TaskwatchException {
+public final class CatalogProtocolException extends CatalogException {
 
     private static final long serialVersionUID = 1L;
 

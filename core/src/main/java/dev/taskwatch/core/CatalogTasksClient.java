@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
  * <p>Every method returns a lazy {@link Mono}: nothing is sent until subscription, and cancelling aborts the
  * exchange. A {@code 200} gives the decoded {@link Task}; a {@code 303 See Other} means the task completed and gives
  * a {@link TaskStatus#COMPLETED} task with the install id taken from {@code Location} (the redirect is never
- * followed). Anything else errors with a {@link TaskwatchException}: {@link CatalogApiException} for other HTTP
+ * followed). Anything else errors with a {@link CatalogException}: {@link CatalogApiException} for other HTTP
  * statuses, {@link CatalogTransportException} for I/O failures and timeouts, {@link CatalogProtocolException} for a
  * {@code 200} whose body is malformed, over the size cap, or about another task, and for an interim {@code 1xx}
  * response in place of the final one (an error body over the cap only
@@ -68,7 +68,7 @@ public interface CatalogTasksClient extends AutoCloseable {
      * @return a lazy Mono of the response
      * @throws IllegalArgumentException (when called) if an id or the client request id is invalid
      */
-    Mono<TaskResponse> exchange(String zoneId, String taskId, @Nullable String clientRequestId);
+    Mono<Response> exchange(String zoneId, String taskId, @Nullable String clientRequestId);
 
     /**
      * Retrieves a task's status without an {@code X-Client-Request-ID}.
@@ -77,7 +77,7 @@ public interface CatalogTasksClient extends AutoCloseable {
      * @see #exchange(String, String, String)
      */
     default Mono<Task> retrieve(String zoneId, String taskId) {
-        return exchange(zoneId, taskId, null).map(TaskResponse::task);
+        return exchange(zoneId, taskId, null).map(Response::task);
     }
 
     /**
@@ -88,7 +88,7 @@ public interface CatalogTasksClient extends AutoCloseable {
      */
     default Mono<Task> retrieve(String zoneId, String taskId, String clientRequestId) {
         Objects.requireNonNull(clientRequestId, "clientRequestId");
-        return exchange(zoneId, taskId, clientRequestId).map(TaskResponse::task);
+        return exchange(zoneId, taskId, clientRequestId).map(Response::task);
     }
 
     /**
@@ -222,6 +222,21 @@ public interface CatalogTasksClient extends AutoCloseable {
                 throw new IllegalArgumentException(name + " must be positive, got " + value);
             }
             return value;
+        }
+    }
+
+    /**
+     * One successful answer to a task status request: the task, and the server's hint for when to ask again
+     * ({@code Retry-After} or {@code retry-after-ms}), if it sent one.
+     *
+     * @param task the task as reported ({@code 200}) or as implied by a {@code 303} (completed, with the install id)
+     * @param retryAfter the server's polling hint, if any
+     */
+    record Response(Task task, @Nullable Duration retryAfter) {
+
+        /** Creates a response. */
+        public Response {
+            Objects.requireNonNull(task, "task");
         }
     }
 }

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * not arrive within the response timeout. Transient, except for TLS failures (an untrusted or mismatched
  * certificate will not fix itself).
  */
-public final class CatalogTransportException extends TaskwatchException {
+public final class CatalogTransportException extends CatalogException {
 
     private static final long serialVersionUID = 1L;
 

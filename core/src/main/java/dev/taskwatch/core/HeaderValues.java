@@ -1,5 +1,6 @@
 package dev.taskwatch.core;
 
+import dev.taskwatch.core.internal.SafeText;
 import java.util.Objects;
 
 /** Validation of everything that ends up in a URL path or a header, done before any I/O. */

@@ -1,5 +1,6 @@
 package dev.taskwatch.core;
 
+import dev.taskwatch.core.internal.SafeText;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -156,7 +157,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
     }
 
     @Override
-    public Mono<TaskResponse> exchange(String zoneId, String taskId, @Nullable String clientRequestId) {
+    public Mono<CatalogTasksClient.Response> exchange(String zoneId, String taskId, @Nullable String clientRequestId) {
         HeaderValues.requireId(zoneId, "zoneId");
         HeaderValues.requireId(taskId, "taskId");
         if (clientRequestId != null) {
@@ -170,7 +171,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                 : authorized(exchange));
     }
 
-    private Mono<TaskResponse> authorized(Exchange exchange) {
+    private Mono<CatalogTasksClient.Response> authorized(Exchange exchange) {
         TokenSource tokenSource = tokens;
         if (tokenSource == null) {
             return exchange.send(null); // no credentials, or a bearer token: a header of the request spec
@@ -187,7 +188,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                             tokenSource.invalidate(token);
                             return tokenSource.token().flatMap(fresh -> exchange.send(fresh.header()));
                         }))
-                .onErrorMap(TaskwatchException.class, e -> redactor.scrub(e, null));
+                .onErrorMap(CatalogException.class, e -> redactor.scrub(e, null));
     }
 
     @Override
@@ -252,8 +253,8 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
         }
 
         /** @param authorization the {@code Authorization} value for this request only (an OAuth2 token), or null */
-        Mono<TaskResponse> send(@Nullable String authorization) {
-            Mono<TaskResponse> response = get.uri(path)
+        Mono<CatalogTasksClient.Response> send(@Nullable String authorization) {
+            Mono<CatalogTasksClient.Response> response = get.uri(path)
                     .response(this::handle)
                     .doOnDiscard(Connection.class, NettyCatalogTasksClient::discardUnread)
                     .single()
@@ -269,9 +270,9 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
          * Every failure as one of ours, scrubbed: a server that echoes the request back (an error page quoting the
          * headers, a debugging proxy) would otherwise put the token into the message.
          */
-        private TaskwatchException failure(Throwable e, @Nullable String authorization) {
-            TaskwatchException ours;
-            if (e instanceof TaskwatchException tw) {
+        private CatalogException failure(Throwable e, @Nullable String authorization) {
+            CatalogException ours;
+            if (e instanceof CatalogException tw) {
                 ours = tw;
             } else if (e instanceof NoSuchElementException) {
                 // single()'s signal for an exchange that completed with no response at all
@@ -282,7 +283,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             return redactor.scrub(ours, authorization);
         }
 
-        private Mono<TaskResponse> logged(Mono<TaskResponse> response) {
+        private Mono<CatalogTasksClient.Response> logged(Mono<CatalogTasksClient.Response> response) {
             long start = System.nanoTime();
             return response.doOnEach(signal -> {
                 if (signal.isOnNext() || signal.isOnError()) {
@@ -297,7 +298,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             });
         }
 
-        private Mono<TaskResponse> handle(HttpClientResponse response, ByteBufFlux body) {
+        private Mono<CatalogTasksClient.Response> handle(HttpClientResponse response, ByteBufFlux body) {
             int status = response.status().code();
             HttpHeaders headers = response.responseHeaders();
             Duration hint = RetryHints.from(headers, clock);
@@ -313,13 +314,14 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             }
             if (status == 200) {
                 return Bodies.readCapped(headers, body, maxResponseBytes, () -> request() + " → 200")
-                        .map(bytes -> new TaskResponse(decode(bytes), hint));
+                        .map(bytes -> new CatalogTasksClient.Response(decode(bytes), hint));
             }
             if (status == 303) {
                 // 303 means completed. The body is drained (so the connection can be reused), never followed.
                 String installId = Locations.installId(headers.get(HttpHeaderNames.LOCATION));
                 return Bodies.readDetail(headers, body, maxResponseBytes)
-                        .thenReturn(new TaskResponse(Task.of(taskId, TaskStatus.COMPLETED, installId), hint));
+                        .thenReturn(new CatalogTasksClient.Response(
+                                Task.of(taskId, TaskStatus.COMPLETED, installId), hint));
             }
             return Bodies.readDetail(headers, body, maxResponseBytes)
                     .flatMap(bytes -> Mono.error(apiError(status, headers, bytes, hint)));
@@ -356,7 +358,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
         }
     }
 
-    static TaskwatchException transportFailure(String request, Throwable e) {
+    static CatalogException transportFailure(String request, Throwable e) {
         if (e instanceof SSLException || e.getCause() instanceof SSLException) {
             return new CatalogTransportException(
                     // A certificate's names are the server's text: escaped like any other.

@@ -43,7 +43,7 @@ final class Redactor {
      * request) appears in it or its causes; otherwise an exception of the same type and transience with the secrets
      * replaced by {@value #REDACTED} and without the causes that carried them.
      */
-    TaskwatchException scrub(TaskwatchException e, @Nullable String authorization) {
+    CatalogException scrub(CatalogException e, @Nullable String authorization) {
         List<String> all = secrets;
         String credential = credentialOf(authorization);
         if (credential != null && !secrets.contains(credential)) {
@@ -53,11 +53,11 @@ final class Redactor {
         if (!leaks(e, all)) {
             return e;
         }
-        TaskwatchException clean;
+        CatalogException clean;
         if (e instanceof CatalogApiException api) {
-            List<ErrorDetail> details = new ArrayList<>();
-            for (ErrorDetail d : api.details()) {
-                details.add(new ErrorDetail(
+            List<Warning.Detail> details = new ArrayList<>();
+            for (Warning.Detail d : api.details()) {
+                details.add(new Warning.Detail(
                         redactNullable(d.codeValue(), all),
                         redactNullable(d.field(), all),
                         redactNullable(d.message(), all)));
@@ -105,7 +105,7 @@ final class Redactor {
                         || containsAny(api.requestId(), secrets)) {
                     return true;
                 }
-                for (ErrorDetail d : api.details()) {
+                for (Warning.Detail d : api.details()) {
                     if (containsAny(d.codeValue(), secrets)
                             || containsAny(d.field(), secrets)
                             || containsAny(d.message(), secrets)) {

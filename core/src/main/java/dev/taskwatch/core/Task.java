@@ -1,8 +1,12 @@
 package dev.taskwatch.core;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -45,7 +49,7 @@ public record Task(
         @Nullable Instant updatedAt,
         @Nullable String errorMessage,
         @Nullable String installId,
-        List<Link> links,
+        List<Task.Link> links,
         @Nullable String packageId,
         @Nullable String packageSlug,
         @Nullable BigDecimal packageVersion,
@@ -83,53 +87,65 @@ public record Task(
         return TaskOperation.fromWire(operationValue);
     }
 
-    /** A copy with another status. */
-    public Task withStatus(TaskStatus status) {
-        return withStatusValue(wireValueOf(status));
-    }
-
-    /** A copy with another raw status value. */
-    public Task withStatusValue(String statusValue) {
-        return new Task(
-                id,
-                createdAt,
-                operationValue,
-                statusValue,
-                updatedAt,
-                errorMessage,
-                installId,
-                links,
-                packageId,
-                packageSlug,
-                packageVersion,
-                warnings);
+    /**
+     * The task in the API's JSON form, on one line: field names as the API spells them ({@code snake_case}), raw enum
+     * values exactly as received, absent fields omitted, timestamps in UTC ({@code 2026-01-02T03:04:05Z}).
+     *
+     * <pre>{@code
+     * System.out.println(task.toJson());   // {"id":"t1","status":"running",...}
+     * }</pre>
+     */
+    public String toJson() {
+        return TaskCodec.encodeTask(this);
     }
 
     /**
-     * This task's fields completed by {@code earlier}'s where this one has none, as when a {@code 303} (which carries
-     * only the id, the status and the install id) follows a full report of the same task.
+     * Decodes a Task document in the API's JSON form, as {@link #toJson()} writes it. Unknown fields are ignored;
+     * unknown enum values are kept raw.
+     *
+     * @throws CatalogProtocolException (not transient) if the document is not a valid Task, saying why
      */
-    public Task mergedOver(Task earlier) {
-        return new Task(
-                id,
-                createdAt != null ? createdAt : earlier.createdAt,
-                operationValue != null ? operationValue : earlier.operationValue,
-                statusValue,
-                updatedAt != null ? updatedAt : earlier.updatedAt,
-                errorMessage != null ? errorMessage : earlier.errorMessage,
-                installId != null ? installId : earlier.installId,
-                links.isEmpty() ? earlier.links : links,
-                packageId != null ? packageId : earlier.packageId,
-                packageSlug != null ? packageSlug : earlier.packageSlug,
-                packageVersion != null ? packageVersion : earlier.packageVersion,
-                warnings.isEmpty() ? earlier.warnings : warnings);
+    public static Task fromJson(String json) {
+        Objects.requireNonNull(json, "json");
+        try {
+            return TaskCodec.decodeTask(json.getBytes(StandardCharsets.UTF_8));
+        } catch (TaskCodec.MalformedException e) {
+            throw new CatalogProtocolException("invalid Task JSON: " + e.getMessage(), e, false);
+        }
     }
 
     private static String wireValueOf(TaskStatus status) {
         String value = status.wireValue();
         if (value == null) {
-            throw new IllegalArgumentException("status UNKNOWN has no wire value; use withStatusValue(String)");
+            throw new IllegalArgumentException("status UNKNOWN has no wire value; use the raw value");
         }
         return value;
+    }
+
+    /**
+     * A link from a task to a related resource.
+     *
+     * @param href the target: a fragment ({@code #name}) for an entity in the same graph, or an absolute path or URL
+     * @param rel the link relation type
+     * @param properties additional metadata; values are JSON values as plain Java ({@code String}, {@code Number},
+     *     {@code Boolean}, {@code List}, {@code Map}, or {@code null})
+     * @param titles human-readable titles keyed by BCP 47 language tag
+     * @param type the media type of an external target
+     */
+    public record Link(
+            String href,
+            String rel,
+            Map<String, @Nullable Object> properties,
+            Map<String, String> titles,
+            @Nullable String type) {
+
+        /** Creates a link, copying the maps. */
+        public Link {
+            Objects.requireNonNull(href, "href");
+            Objects.requireNonNull(rel, "rel");
+            // Map.copyOf refuses null values, which JSON properties may hold.
+            properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+            titles = Map.copyOf(titles);
+        }
     }
 }

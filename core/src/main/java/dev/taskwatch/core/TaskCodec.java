@@ -1,5 +1,6 @@
 package dev.taskwatch.core;
 
+import dev.taskwatch.core.internal.SafeText;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -146,7 +147,7 @@ final class TaskCodec {
         Instant updatedAt = null;
         String errorMessage = null;
         String installId = null;
-        List<Link> links = List.of();
+        List<Task.Link> links = List.of();
         String packageId = null;
         String packageSlug = null;
         BigDecimal packageVersion = null;
@@ -184,7 +185,7 @@ final class TaskCodec {
                 warnings);
     }
 
-    private static Link link(JsonParser p) throws MalformedException {
+    private static Task.Link link(JsonParser p) throws MalformedException {
         requireObject(p, "links[]");
         String href = null;
         String rel = null;
@@ -202,7 +203,7 @@ final class TaskCodec {
                 default -> p.skipChildren();
             }
         }
-        return new Link(required(href, "href"), required(rel, "rel"), properties, titles, type);
+        return new Task.Link(required(href, "href"), required(rel, "rel"), properties, titles, type);
     }
 
     private static Map<String, @Nullable Object> properties(JsonParser p) throws MalformedException {
@@ -236,7 +237,7 @@ final class TaskCodec {
     private static Warning warning(JsonParser p) throws MalformedException {
         requireObject(p, "warnings[]");
         String code = null;
-        List<ErrorDetail> details = List.of();
+        List<Warning.Detail> details = List.of();
         String message = null;
         String path = null;
         String requestId = null;
@@ -258,7 +259,7 @@ final class TaskCodec {
         return new Warning(code, details, message, path, requestId, status, timestamp);
     }
 
-    private static ErrorDetail detail(JsonParser p) throws MalformedException {
+    private static Warning.Detail detail(JsonParser p) throws MalformedException {
         requireObject(p, "details[]");
         String code = null;
         String field = null;
@@ -272,7 +273,7 @@ final class TaskCodec {
                 default -> p.skipChildren();
             }
         }
-        return new ErrorDetail(code, field, message);
+        return new Warning.Detail(code, field, message);
     }
 
     // ---------------------------------------------------------------- encoding
@@ -288,7 +289,7 @@ final class TaskCodec {
         putString(n, "install_id", task.installId());
         if (!task.links().isEmpty()) {
             ArrayNode links = n.putArray("links");
-            for (Link link : task.links()) {
+            for (Task.Link link : task.links()) {
                 ObjectNode l = links.addObject();
                 l.put("href", link.href());
                 l.put("rel", link.rel());
@@ -318,7 +319,7 @@ final class TaskCodec {
     private static void encodeWarning(ObjectNode w, Warning warning) {
         putString(w, "code", warning.codeValue());
         ArrayNode details = w.putArray("details");
-        for (ErrorDetail d : warning.details()) {
+        for (Warning.Detail d : warning.details()) {
             ObjectNode o = details.addObject();
             putString(o, "code", d.codeValue());
             putString(o, "field", d.field());

@@ -87,7 +87,7 @@ final class TokenSource {
                 .switchIfEmpty(Mono.error(
                         () -> new CatalogTransportException(request + " ended without a response", null, true)))
                 .onErrorMap(
-                        e -> !(e instanceof TaskwatchException),
+                        e -> !(e instanceof CatalogException),
                         e -> NettyCatalogTasksClient.transportFailure(request, e));
         this.cached = fetch.cacheInvalidateIf(
                 token -> token.refused || !clock.instant().isBefore(token.refreshAt));
@@ -169,7 +169,7 @@ final class TokenSource {
      * client cannot authenticate: a {@link CatalogAuthenticationException}, never taken for a task's 404. One that
      * may pass (408, 429, 5xx) stays a transient {@link CatalogApiException}.
      */
-    private static TaskwatchException refusal(String request, int status, BodyBuffer bytes) {
+    private static CatalogException refusal(String request, int status, BodyBuffer bytes) {
         Warning body = TaskCodec.decodeErrorLeniently(bytes.array(), 0, bytes.size());
         CatalogApiException answer = new CatalogApiException(
                 request,

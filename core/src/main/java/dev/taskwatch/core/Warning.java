@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record Warning(
         @Nullable String codeValue,
-        List<ErrorDetail> details,
+        List<Detail> details,
         @Nullable String message,
         @Nullable String path,
         @Nullable String requestId,
@@ -33,5 +33,23 @@ public record Warning(
     /** The typed code; {@link ErrorCode#UNKNOWN} for a value this version does not know or none. */
     public ErrorCode code() {
         return ErrorCode.fromWire(codeValue);
+    }
+
+    /**
+     * One specific problem inside an error or a warning.
+     *
+     * @param codeValue the raw code, or {@code null} when the server sent none
+     * @param field the JSON path of the offending request field
+     * @param message what is wrong with it
+     */
+    public record Detail(
+            @Nullable String codeValue,
+            @Nullable String field,
+            @Nullable String message) {
+
+        /** The typed code; {@link ErrorCode#UNKNOWN} for a value this version does not know or none. */
+        public ErrorCode code() {
+            return ErrorCode.fromWire(codeValue);
+        }
     }
 }

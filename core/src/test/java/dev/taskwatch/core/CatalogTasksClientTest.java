@@ -74,7 +74,7 @@ class CatalogTasksClientTest {
 
         Task task = client.retrieve(ZONE, "task-0002").block(WAIT);
 
-        assertThat(task).isEqualTo(TaskJson.decode(body));
+        assertThat(task).isEqualTo(Task.fromJson(body));
         RecordedRequest request = server.takeRequest();
         assertThat(request.getMethod()).isEqualTo("GET");
         assertThat(request.getTarget()).isEqualTo("/zones/zone-1/catalog_tasks/task-0002");
@@ -92,7 +92,7 @@ class CatalogTasksClientTest {
 
         Task task = client.retrieve(ZONE, TASK).block(WAIT);
 
-        assertThat(task).isEqualTo(TaskJson.decode(body));
+        assertThat(task).isEqualTo(Task.fromJson(body));
     }
 
     @Test
@@ -294,8 +294,8 @@ class CatalogTasksClientTest {
             assertThat(api.requestId()).isEqualTo("5f0c2a8e-1b3d-4c5e-9a7b-8c9d0e1f2a3b");
             assertThat(api.details())
                     .containsExactly(
-                            new ErrorDetail("validation_error", "$.task_id", "must be a valid task id"),
-                            new ErrorDetail("bad_request", "$.zone_id", "unknown zone"));
+                            new Warning.Detail("validation_error", "$.task_id", "must be a valid task id"),
+                            new Warning.Detail("bad_request", "$.zone_id", "unknown zone"));
             assertThat(api.retryAfter()).isNull();
             assertThat(api)
                     .hasMessage("GET /zones/zone-1/catalog_tasks/task-1 → 422 validation_error: request validation"
@@ -495,7 +495,7 @@ class CatalogTasksClientTest {
         assertThat(e)
                 .isInstanceOf(CatalogProtocolException.class)
                 .hasMessageStartingWith("GET " + TASK_PATH + " → 200 with an invalid Task: ");
-        assertThat(((TaskwatchException) e).isTransient()).isTrue();
+        assertThat(((CatalogException) e).isTransient()).isTrue();
     }
 
     @Test
@@ -530,7 +530,7 @@ class CatalogTasksClientTest {
         assertThat(e)
                 .isInstanceOf(CatalogProtocolException.class)
                 .hasMessage("GET " + TASK_PATH + " → 200 with a Task for another id: \"task-2\"");
-        assertThat(((TaskwatchException) e).isTransient()).isFalse();
+        assertThat(((CatalogException) e).isTransient()).isFalse();
     }
 
     @Test
@@ -559,7 +559,7 @@ class CatalogTasksClientTest {
             assertThat(e)
                     .isInstanceOf(CatalogProtocolException.class)
                     .hasMessage("GET " + TASK_PATH + " → 200 with a body over the 1048576-byte limit");
-            assertThat(((TaskwatchException) e).isTransient()).isTrue();
+            assertThat(((CatalogException) e).isTransient()).isTrue();
             assertThat(body.written).isZero();
         } finally {
             body.release.countDown();
@@ -650,7 +650,7 @@ class CatalogTasksClientTest {
         Throwable e = catchThrowable(() -> client.retrieve(ZONE, TASK).block(WAIT));
 
         assertThat(e).isInstanceOf(CatalogTransportException.class).hasMessageStartingWith("GET " + TASK_PATH);
-        assertThat(((TaskwatchException) e).isTransient()).isTrue();
+        assertThat(((CatalogException) e).isTransient()).isTrue();
     }
 
     @Test
@@ -665,7 +665,7 @@ class CatalogTasksClientTest {
         assertThat(e)
                 .isInstanceOf(CatalogTransportException.class)
                 .hasMessageContaining("connection closed before the response completed");
-        assertThat(((TaskwatchException) e).isTransient()).isTrue();
+        assertThat(((CatalogException) e).isTransient()).isTrue();
     }
 
     @Test
@@ -681,7 +681,7 @@ class CatalogTasksClientTest {
             assertThat(e)
                     .isInstanceOf(CatalogTransportException.class)
                     .hasMessage("GET " + TASK_PATH + " failed: no response within the response timeout");
-            assertThat(((TaskwatchException) e).isTransient()).isTrue();
+            assertThat(((CatalogException) e).isTransient()).isTrue();
         }
     }
 
@@ -697,7 +697,7 @@ class CatalogTasksClientTest {
             Throwable e = catchThrowable(() -> impatient.retrieve(ZONE, TASK).block(WAIT));
 
             assertThat(e).isInstanceOf(CatalogTransportException.class);
-            assertThat(((TaskwatchException) e).isTransient()).isTrue();
+            assertThat(((CatalogException) e).isTransient()).isTrue();
         }
     }
 
@@ -711,7 +711,7 @@ class CatalogTasksClientTest {
             Throwable e = catchThrowable(() -> refused.retrieve(ZONE, TASK).block(WAIT));
 
             assertThat(e).isInstanceOf(CatalogTransportException.class).hasMessageStartingWith("GET " + TASK_PATH);
-            assertThat(((TaskwatchException) e).isTransient()).isTrue();
+            assertThat(((CatalogException) e).isTransient()).isTrue();
         }
     }
 
@@ -738,7 +738,7 @@ class CatalogTasksClientTest {
                         .isInstanceOf(CatalogTransportException.class)
                         .hasMessageStartingWith("GET " + TASK_PATH + " failed: TLS handshake failed")
                         .hasMessageNotContaining("kc-SECRET-key");
-                assertThat(((TaskwatchException) e).isTransient()).isFalse();
+                assertThat(((CatalogException) e).isTransient()).isFalse();
             }
             assertThat(https.getRequestCount()).isZero();
         }

@@ -108,7 +108,7 @@ class ConnectionLifetimeTest {
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
 
                 assertThat(e).isInstanceOf(CatalogTransportException.class).hasMessageContaining("connect");
-                assertThat(((TaskwatchException) e).isTransient()).isTrue();
+                assertThat(((CatalogException) e).isTransient()).isTrue();
                 // Ended by the connect timeout, not by the 30 s response timeout or the test's own bound. Not near
                 // 300 ms: the client's first request also starts its event loops, seconds on a busy CI machine.
                 assertThat(took).isLessThan(Duration.ofSeconds(20));

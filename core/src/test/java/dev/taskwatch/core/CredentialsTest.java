@@ -359,8 +359,8 @@ class CredentialsTest {
      * task's own status, a message naming the token endpoint, and the endpoint's answer as the cause.
      */
     private static void assertTokenEndpointRefusal(Throwable e, int status) {
-        assertThat(e).isInstanceOf(TaskwatchException.class).isNotInstanceOf(CatalogApiException.class);
-        assertThat(((TaskwatchException) e).isTransient()).isFalse();
+        assertThat(e).isInstanceOf(CatalogException.class).isNotInstanceOf(CatalogApiException.class);
+        assertThat(((CatalogException) e).isTransient()).isFalse();
         assertThat(e).hasMessageContaining("token endpoint").hasMessageContaining("POST /service-account-token");
         assertThat(e.getCause()).isInstanceOfSatisfying(CatalogApiException.class, api -> {
             assertThat(api.request()).isEqualTo("POST /service-account-token");

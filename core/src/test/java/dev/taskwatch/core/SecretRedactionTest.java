@@ -82,7 +82,7 @@ class SecretRedactionTest {
                 .isInstanceOf(CatalogProtocolException.class)
                 .hasMessageEndingWith("must be an RFC 3339 timestamp, got \"<redacted>\"")
                 .hasNoCause();
-        assertThat(((TaskwatchException) e).isTransient()).isTrue();
+        assertThat(((CatalogException) e).isTransient()).isTrue();
         assertThat(everything(e)).doesNotContain(TOKEN);
     }
 

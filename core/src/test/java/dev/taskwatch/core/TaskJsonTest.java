@@ -22,7 +22,7 @@ class TaskJsonTest {
 
     @Test
     void decodesEveryFieldOfTheApiPage() {
-        Task task = TaskJson.decode(read("task-running-all-fields.json"));
+        Task task = Task.fromJson(read("task-running-all-fields.json"));
 
         assertThat(task.id()).isEqualTo("task-0002");
         assertThat(task.createdAt()).isEqualTo(Instant.parse("2026-03-01T10:00:00.250Z"));
@@ -38,7 +38,7 @@ class TaskJsonTest {
         assertThat(task.packageVersion()).isEqualByComparingTo(BigDecimal.valueOf(12));
 
         assertThat(task.links()).hasSize(2);
-        Link app = task.links().get(0);
+        Task.Link app = task.links().get(0);
         assertThat(app.href()).isEqualTo("#github-app");
         assertThat(app.rel()).isEqualTo("member");
         assertThat(app.type()).isEqualTo("application/json");
@@ -51,7 +51,7 @@ class TaskJsonTest {
                 .containsEntry("owner", null)
                 .containsEntry("tags", List.of("a", "b"))
                 .containsEntry("limits", Map.of("cpu", "500m", "memory", 256));
-        Link docs = task.links().get(1);
+        Task.Link docs = task.links().get(1);
         assertThat(docs.href()).isEqualTo("https://docs.example.com/packages/github");
         assertThat(docs.rel()).isEqualTo("describedby");
         assertThat(docs.properties()).isEmpty();
@@ -67,13 +67,13 @@ class TaskJsonTest {
         assertThat(warning.status()).isEqualTo(409);
         assertThat(warning.timestamp()).isEqualTo(Instant.parse("2026-03-01T10:00:05Z"));
         assertThat(warning.details())
-                .containsExactly(new ErrorDetail("validation_error", "$.resources[0].name", "name already taken"));
+                .containsExactly(new Warning.Detail("validation_error", "$.resources[0].name", "name already taken"));
         assertThat(warning.details().get(0).code()).isEqualTo(ErrorCode.VALIDATION_ERROR);
     }
 
     @Test
     void absentOptionalFieldsAreNullAndListsEmpty() {
-        Task task = TaskJson.decode(read("task-pending.json"));
+        Task task = Task.fromJson(read("task-pending.json"));
 
         assertThat(task.status()).isEqualTo(TaskStatus.PENDING);
         assertThat(task.errorMessage()).isNull();
@@ -87,7 +87,7 @@ class TaskJsonTest {
 
     @Test
     void explicitNullListsAreEmpty() {
-        Task task = TaskJson.decode(
+        Task task = Task.fromJson(
                 "{\"id\":\"t\",\"status\":\"running\",\"links\":null,\"warnings\":null,\"error_message\":null}");
 
         assertThat(task.links()).isEmpty();
@@ -103,7 +103,7 @@ class TaskJsonTest {
         "task-failed.json, FAILED, CREATE"
     })
     void decodesEveryStatusAndOperation(String fixture, TaskStatus status, TaskOperation operation) {
-        Task task = TaskJson.decode(read(fixture));
+        Task task = Task.fromJson(read(fixture));
 
         assertThat(task.status()).isEqualTo(status);
         assertThat(task.statusValue()).isEqualTo(status.wireValue());
@@ -113,7 +113,7 @@ class TaskJsonTest {
 
     @Test
     void failedTaskCarriesItsErrorMessage() {
-        Task task = TaskJson.decode(read("task-failed.json"));
+        Task task = Task.fromJson(read("task-failed.json"));
 
         assertThat(task.status().isTerminal()).isTrue();
         assertThat(task.errorMessage()).isEqualTo("package github@12 could not be installed: quota exceeded");
@@ -121,7 +121,7 @@ class TaskJsonTest {
 
     @Test
     void deleteTaskCarriesAdoptedEntityWarning() {
-        Task task = TaskJson.decode(read("task-completed-delete.json"));
+        Task task = Task.fromJson(read("task-completed-delete.json"));
 
         assertThat(task.warnings()).singleElement().satisfies(w -> {
             assertThat(w.message()).contains("will be preserved, not deleted");
@@ -132,7 +132,7 @@ class TaskJsonTest {
 
     @Test
     void decodesEveryErrorCode() {
-        Task task = TaskJson.decode(read("task-every-warning-code.json"));
+        Task task = Task.fromJson(read("task-every-warning-code.json"));
 
         List<ErrorCode> known = Arrays.stream(ErrorCode.values())
                 .filter(c -> c != ErrorCode.UNKNOWN)
@@ -143,7 +143,7 @@ class TaskJsonTest {
 
     @Test
     void unknownEnumValuesDecodeToUnknownAndKeepTheRawValue() {
-        Task task = TaskJson.decode(read("task-unknown-values.json"));
+        Task task = Task.fromJson(read("task-unknown-values.json"));
 
         assertThat(task.status()).isEqualTo(TaskStatus.UNKNOWN);
         assertThat(task.statusValue()).isEqualTo("paused");
@@ -158,7 +158,7 @@ class TaskJsonTest {
 
     @Test
     void knownStatusAndOperationDecodeToTheSharedWireValues() {
-        Task task = TaskJson.decode(read("task-completed-delete.json"));
+        Task task = Task.fromJson(read("task-completed-delete.json"));
 
         assertThat(task.statusValue()).isSameAs(TaskStatus.COMPLETED.wireValue());
         assertThat(task.operationValue()).isSameAs(TaskOperation.DELETE.wireValue());
@@ -166,7 +166,7 @@ class TaskJsonTest {
 
     @Test
     void unknownEnumValuesReSerialiseUnchanged() {
-        String encoded = TaskJson.encode(TaskJson.decode(read("task-unknown-values.json")));
+        String encoded = (Task.fromJson(read("task-unknown-values.json"))).toJson();
 
         assertThat(encoded)
                 .contains("\"status\":\"paused\"")
@@ -177,13 +177,13 @@ class TaskJsonTest {
 
     @Test
     void unknownFieldsAreIgnoredAtEveryLevel() {
-        Task task = TaskJson.decode(read("task-unknown-values.json"));
+        Task task = Task.fromJson(read("task-unknown-values.json"));
 
         assertThat(task.id()).isEqualTo("task-0006");
         assertThat(task.links())
                 .singleElement()
                 .satisfies(l -> assertThat(l.href()).isEqualTo("#x"));
-        assertThat(TaskJson.encode(task)).doesNotContain("priority", "progress", "etag", "severity", "hint");
+        assertThat(task.toJson()).doesNotContain("priority", "progress", "etag", "severity", "hint");
     }
 
     @ParameterizedTest
@@ -197,22 +197,21 @@ class TaskJsonTest {
                 "task-unknown-values.json"
             })
     void encodeThenDecodeGivesTheSameTask(String fixture) {
-        Task task = TaskJson.decode(read(fixture));
+        Task task = Task.fromJson(read(fixture));
 
-        assertThat(TaskJson.decode(TaskJson.encode(task))).isEqualTo(task);
+        assertThat(Task.fromJson(task.toJson())).isEqualTo(task);
     }
 
     @Test
     void encodesApiFieldNamesAndOmitsAbsentFields() {
         Task task = Task.of("t1", TaskStatus.COMPLETED, "inst-9");
 
-        assertThat(TaskJson.encode(task))
-                .isEqualTo("{\"id\":\"t1\",\"status\":\"completed\",\"install_id\":\"inst-9\"}");
+        assertThat(task.toJson()).isEqualTo("{\"id\":\"t1\",\"status\":\"completed\",\"install_id\":\"inst-9\"}");
     }
 
     @Test
     void encodesOnOneLineWithUtcTimestamps() {
-        String encoded = TaskJson.encode(TaskJson.decode(read("task-running-all-fields.json")));
+        String encoded = (Task.fromJson(read("task-running-all-fields.json"))).toJson();
 
         assertThat(encoded)
                 .doesNotContain("\n")
@@ -235,7 +234,7 @@ class TaskJsonTest {
         "2026-03-01T11:00:00.5+01:00, 2026-03-01T10:00:00.5Z"
     })
     void timestampsAcceptAnyOffset(String wire, Instant expected) {
-        Task task = TaskJson.decode("{\"id\":\"t\",\"status\":\"running\",\"created_at\":\"" + wire + "\"}");
+        Task task = Task.fromJson("{\"id\":\"t\",\"status\":\"running\",\"created_at\":\"" + wire + "\"}");
 
         assertThat(task.createdAt()).isEqualTo(expected);
     }
@@ -243,8 +242,7 @@ class TaskJsonTest {
     @ParameterizedTest
     @ValueSource(strings = {"2026-03-01T10:00:00", "2026-03-01", "2026-13-01T10:00:00Z", "yesterday", "1772359200"})
     void timestampsWithoutAnOffsetOrInvalidAreRejected(String wire) {
-        assertThatThrownBy(
-                        () -> TaskJson.decode("{\"id\":\"t\",\"status\":\"running\",\"updated_at\":\"" + wire + "\"}"))
+        assertThatThrownBy(() -> Task.fromJson("{\"id\":\"t\",\"status\":\"running\",\"updated_at\":\"" + wire + "\"}"))
                 .isInstanceOf(CatalogProtocolException.class)
                 .hasMessageContaining("updated_at");
     }
@@ -261,12 +259,11 @@ class TaskJsonTest {
                 "malformed-duplicate-keys.json | Duplicate Object property \"status\""
             })
     void malformedFixturesFailWithAClearProtocolException(String fixture, String reason) {
-        assertThatThrownBy(() -> TaskJson.decode(read(fixture)))
+        assertThatThrownBy(() -> Task.fromJson(read(fixture)))
                 .isInstanceOf(CatalogProtocolException.class)
                 .hasMessageStartingWith("invalid Task JSON: ")
                 .hasMessageContaining(reason)
-                .satisfies(
-                        e -> assertThat(((TaskwatchException) e).isTransient()).isFalse());
+                .satisfies(e -> assertThat(((CatalogException) e).isTransient()).isFalse());
     }
 
     static Stream<Arguments> malformedDocuments() {
@@ -292,7 +289,7 @@ class TaskJsonTest {
     @ParameterizedTest
     @MethodSource("malformedDocuments")
     void malformedDocumentsFailWithAClearProtocolException(String json, String reason) {
-        assertThatThrownBy(() -> TaskJson.decode(json))
+        assertThatThrownBy(() -> Task.fromJson(json))
                 .isInstanceOf(CatalogProtocolException.class)
                 .hasMessageContaining(reason);
     }
@@ -301,7 +298,7 @@ class TaskJsonTest {
     void deepNestingFailsFastWithAProtocolException() {
         String deep = "{\"id\":\"t\",\"status\":\"running\",\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
 
-        assertThatThrownBy(() -> TaskJson.decode(deep))
+        assertThatThrownBy(() -> Task.fromJson(deep))
                 .isInstanceOf(CatalogProtocolException.class)
                 .hasMessageContaining("nesting depth");
     }
@@ -326,7 +323,7 @@ class TaskJsonTest {
         String secretish = "x".repeat(5_000);
 
         assertThatThrownBy(() ->
-                        TaskJson.decode("{\"id\":\"t\",\"status\":\"running\",\"created_at\":\"" + secretish + "\"}"))
+                        Task.fromJson("{\"id\":\"t\",\"status\":\"running\",\"created_at\":\"" + secretish + "\"}"))
                 .isInstanceOf(CatalogProtocolException.class)
                 .message()
                 .hasSizeLessThan(300);

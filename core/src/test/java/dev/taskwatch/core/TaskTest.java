@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class TaskTest {
 
-    private final Task running = TaskJson.decode(Fixtures.read("task-running-all-fields.json"));
+    private final Task running = Task.fromJson(Fixtures.read("task-running-all-fields.json"));
 
     @Test
     void ofCarriesOnlyIdStatusAndInstallId() {
@@ -29,36 +29,14 @@ class TaskTest {
     void unknownStatusHasNoWireValueToBuildFrom() {
         assertThatThrownBy(() -> Task.of("t1", TaskStatus.UNKNOWN, null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("withStatusValue");
-    }
-
-    @Test
-    void withStatusValueKeepsEverythingElse() {
-        Task paused = running.withStatusValue("paused");
-
-        assertThat(paused.status()).isEqualTo(TaskStatus.UNKNOWN);
-        assertThat(paused.statusValue()).isEqualTo("paused");
-        assertThat(paused.withStatus(TaskStatus.RUNNING)).isEqualTo(running);
-    }
-
-    @Test
-    void mergedOverFillsWhatARedirectDoesNotCarry() {
-        Task completed = Task.of(running.id(), TaskStatus.COMPLETED, "inst-99").mergedOver(running);
-
-        assertThat(completed.status()).isEqualTo(TaskStatus.COMPLETED);
-        assertThat(completed.installId()).isEqualTo("inst-99");
-        assertThat(completed.createdAt()).isEqualTo(running.createdAt());
-        assertThat(completed.packageSlug()).isEqualTo(running.packageSlug());
-        assertThat(completed.packageVersion()).isEqualTo(running.packageVersion());
-        assertThat(completed.links()).isEqualTo(running.links());
-        assertThat(completed.warnings()).isEqualTo(running.warnings());
+                .hasMessageContaining("no wire value");
     }
 
     @Test
     void listsAreUnmodifiableCopies() {
-        List<Link> links = new ArrayList<>();
+        List<Task.Link> links = new ArrayList<>();
         Task task = new Task("t", null, null, "running", null, null, null, links, null, null, null, List.of());
-        links.add(new Link("#x", "member", java.util.Map.of(), java.util.Map.of(), null));
+        links.add(new Task.Link("#x", "member", java.util.Map.of(), java.util.Map.of(), null));
 
         assertThat(task.links()).isEmpty();
         assertThatThrownBy(() -> task.warnings().add(null)).isInstanceOf(UnsupportedOperationException.class);

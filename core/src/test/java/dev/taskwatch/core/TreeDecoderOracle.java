@@ -1,6 +1,7 @@
 package dev.taskwatch.core;
 
 import dev.taskwatch.core.TaskCodec.MalformedException;
+import dev.taskwatch.core.internal.SafeText;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ final class TreeDecoderOracle {
                 list(node, "warnings", TreeDecoderOracle::warning));
     }
 
-    static Link link(JsonNode node) throws MalformedException {
+    static Task.Link link(JsonNode node) throws MalformedException {
         requireObject(node, "links[]");
         Map<String, @Nullable Object> properties = new LinkedHashMap<>();
         JsonNode props = node.get("properties");
@@ -86,7 +87,7 @@ final class TreeDecoderOracle {
                 titles.put(e.getKey(), e.getValue().stringValue());
             }
         }
-        return new Link(
+        return new Task.Link(
                 requiredString(node, "href"), requiredString(node, "rel"), properties, titles, string(node, "type"));
     }
 
@@ -102,9 +103,9 @@ final class TreeDecoderOracle {
                 timestamp(node, "timestamp"));
     }
 
-    static ErrorDetail detail(JsonNode node) throws MalformedException {
+    static Warning.Detail detail(JsonNode node) throws MalformedException {
         requireObject(node, "details[]");
-        return new ErrorDetail(string(node, "code"), string(node, "field"), string(node, "message"));
+        return new Warning.Detail(string(node, "code"), string(node, "field"), string(node, "message"));
     }
 
     /** An error body, read leniently: whatever cannot be understood is left out, never an exception. */

@@ -88,7 +88,7 @@ final class MicrometerWatchTracing implements WatchTracing {
             if (error instanceof TaskFailedException) {
                 stop("failed", null); // awaitCompleted's way of saying failed: data, not an error of the watch
             } else {
-                stop(error instanceof TaskWatchTimeoutException ? "timeout" : "error", error);
+                stop(error instanceof WatchTimeoutException ? "timeout" : "error", error);
             }
         }
 

@@ -1,13 +1,13 @@
 package dev.taskwatch.reactor;
 
 import dev.taskwatch.core.CatalogApiException;
+import dev.taskwatch.core.CatalogException;
 import dev.taskwatch.core.CatalogProtocolException;
+import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.CatalogTransportException;
-import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
-import dev.taskwatch.core.TaskwatchException;
+import dev.taskwatch.core.internal.SafeText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ final class Progress {
     record Step(
             @Nullable Task emission,
             boolean terminal,
-            @Nullable TaskWatchException fatal,
+            @Nullable WatchException fatal,
             long delayNanos,
             @Nullable Duration hint,
             @Nullable Throwable cause) {}
@@ -107,7 +107,7 @@ final class Progress {
         return nowNanos - firstPollNanos;
     }
 
-    Step onResponse(TaskResponse response) {
+    Step onResponse(CatalogTasksClient.Response response) {
         consecutiveErrors = 0;
         Task task = response.task();
         TaskStatus status = task.status();
@@ -123,8 +123,7 @@ final class Progress {
             }
             return next(null, response.retryAfter(), null);
         }
-        // A 303 carries only id, status and install id; keep what was seen before.
-        Task seen = status == TaskStatus.COMPLETED && lastSeen != null ? task.mergedOver(lastSeen) : task;
+        Task seen = status == TaskStatus.COMPLETED && lastSeen != null ? mergedOver(task, lastSeen) : task;
         lastSeen = seen;
         if (!isNew(seen, status.rank())) {
             if (latest != null && latest.statusValue().equals(seen.statusValue())) {
@@ -163,7 +162,7 @@ final class Progress {
             }
             return end(error);
         }
-        if (error instanceof TaskwatchException failure && failure.isTransient()) {
+        if (error instanceof CatalogException failure && failure.isTransient()) {
             if (++consecutiveErrors > options.maxConsecutiveErrors()) {
                 return end(error);
             }
@@ -228,20 +227,20 @@ final class Progress {
         return new Step(null, false, fatal(cause), 0, null, null);
     }
 
-    TaskWatchException fatal(Throwable cause) {
+    WatchException fatal(Throwable cause) {
         String message = "watch of task " + taskId + " in zone " + zoneId + " ended after " + pollCount() + " ("
                 + lastStatus() + "): " + SafeText.escape(String.valueOf(cause.getMessage()), 2000);
-        return new TaskWatchException(message, cause, lastSeen, polls);
+        return new WatchException(message, cause, lastSeen, polls);
     }
 
     /** The error of a watch cut short because its {@link TaskWatcher} was closed: not transient, on this watcher. */
-    TaskWatchException closed() {
+    WatchException closed() {
         String message = "watch of task " + taskId + " in zone " + zoneId + " ended after " + pollCount() + " ("
                 + lastStatus() + "): the watcher was closed";
-        return new TaskWatchException(message, null, lastSeen, polls, false);
+        return new WatchException(message, null, lastSeen, polls, false);
     }
 
-    TaskWatchTimeoutException timedOut(
+    WatchTimeoutException timedOut(
             Duration timeout,
             @Nullable Instant deadline,
             Duration elapsed,
@@ -251,7 +250,7 @@ final class Progress {
                 + (deadline == null ? " (timeout " + timeout : " (deadline " + deadline) + ", " + pollCount() + ", "
                 + lastStatus() + ")"
                 + (hint == null ? "" : ": the server asked to wait " + hint + ", past the deadline");
-        return new TaskWatchTimeoutException(message, timeout, elapsed, lastSeen, polls, cause);
+        return new WatchTimeoutException(message, timeout, elapsed, lastSeen, polls, cause);
     }
 
     private String pollCount() {
@@ -267,7 +266,7 @@ final class Progress {
         return SafeText.escape(value, 64);
     }
 
-    private static String reason(TaskwatchException failure) {
+    private static String reason(CatalogException failure) {
         if (failure instanceof CatalogApiException api) {
             return String.valueOf(api.httpStatus());
         }
@@ -275,5 +274,25 @@ final class Progress {
             return "protocol";
         }
         return failure instanceof CatalogTransportException ? "transport" : "other";
+    }
+
+    /**
+     * {@code task}'s fields completed by {@code earlier}'s where it has none: a {@code 303} carries only the id, the
+     * status and the install id, and a completed task should not read as if it had lost its package and timestamps.
+     */
+    static Task mergedOver(Task task, Task earlier) {
+        return new Task(
+                task.id(),
+                task.createdAt() != null ? task.createdAt() : earlier.createdAt(),
+                task.operationValue() != null ? task.operationValue() : earlier.operationValue(),
+                task.statusValue(),
+                task.updatedAt() != null ? task.updatedAt() : earlier.updatedAt(),
+                task.errorMessage() != null ? task.errorMessage() : earlier.errorMessage(),
+                task.installId() != null ? task.installId() : earlier.installId(),
+                task.links().isEmpty() ? earlier.links() : task.links(),
+                task.packageId() != null ? task.packageId() : earlier.packageId(),
+                task.packageSlug() != null ? task.packageSlug() : earlier.packageSlug(),
+                task.packageVersion() != null ? task.packageVersion() : earlier.packageVersion(),
+                task.warnings().isEmpty() ? earlier.warnings() : task.warnings());
     }
 }

@@ -1,9 +1,9 @@
 package dev.taskwatch.reactor;
 
 import dev.taskwatch.core.CatalogTasksClient;
-import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.internal.SafeText;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -65,7 +65,7 @@ public final class ResumePoint {
     /**
      * A point before anything was seen: the watch emits every transition, and ends at {@code deadline}.
      *
-     * @param deadline when the watch ends with {@link TaskWatchTimeoutException}, or {@code null} for the options'
+     * @param deadline when the watch ends with {@link WatchTimeoutException}, or {@code null} for the options'
      *     {@link WatchOptions#timeout(java.time.Duration) timeout}, counted from each subscription
      * @throws IllegalArgumentException if an id is not 1–128 characters of {@code [A-Za-z0-9._~-]} or is {@code .}
      *     or {@code ..}

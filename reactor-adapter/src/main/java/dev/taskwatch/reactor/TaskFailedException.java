@@ -1,14 +1,14 @@
 package dev.taskwatch.reactor;
 
-import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
+import dev.taskwatch.core.internal.SafeText;
 import java.util.Objects;
 
 /**
  * The task ended {@link dev.taskwatch.core.TaskStatus#FAILED failed}. Only {@link TaskWatcher#awaitCompleted} signals
  * it; {@link TaskWatcher#watch} and {@link TaskWatcher#awaitTerminal} emit a failed task as data.
  */
-public class TaskFailedException extends TaskWatchException {
+public final class TaskFailedException extends WatchException {
 
     private static final long serialVersionUID = 1L;
 
@@ -23,8 +23,9 @@ public class TaskFailedException extends TaskWatchException {
         this.task = task;
     }
 
-    /** The failed task, with its {@code error_message} and warnings. */
-    public Task task() {
+    /** The failed task, with its {@code error_message} and warnings; never {@code null} here. */
+    @Override
+    public Task lastTask() {
         return task;
     }
 

@@ -2,6 +2,7 @@ package dev.taskwatch.reactor;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Task;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -34,8 +36,8 @@ import reactor.core.publisher.Mono;
  */
 public final class TaskWatcher implements AutoCloseable {
 
-    private static final Comparator<ActiveWatch> BY_TASK =
-            Comparator.comparing(ActiveWatch::zoneId).thenComparing(ActiveWatch::taskId);
+    private static final Comparator<TaskWatcher.ActiveWatch> BY_TASK =
+            Comparator.comparing(TaskWatcher.ActiveWatch::zoneId).thenComparing(TaskWatcher.ActiveWatch::taskId);
 
     private final CatalogTasksClient client;
     private final WatchOptions options;
@@ -71,10 +73,10 @@ public final class TaskWatcher implements AutoCloseable {
      *       plus its install id.
      *   <li>{@code onComplete}: right after a {@code completed} or {@code failed} task; a failed task is data. A
      *       subscriber that has been sent the terminal task always completes, never errors.
-     *   <li>{@code onError}: a {@link TaskWatchException} carrying the last task seen when a fatal answer arrives
+     *   <li>{@code onError}: a {@link WatchException} carrying the last task seen when a fatal answer arrives
      *       ({@code 401}, {@code 403}, {@code 404} after the not-found grace, any definite error from the OAuth2 token
      *       endpoint ({@link dev.taskwatch.core.CatalogAuthenticationException}), …), the error budget is used up, or
-     *       this subscription's timeout passes ({@link TaskWatchTimeoutException}). Never an exception of another
+     *       this subscription's timeout passes ({@link WatchTimeoutException}). Never an exception of another
      *       type.
      * </ul>
      *
@@ -99,7 +101,7 @@ public final class TaskWatcher implements AutoCloseable {
      *       status is emitted as usual; a point at a terminal status completes without emitting once a poll confirms
      *       it);
      *   <li>the point's deadline, when it has one, replaces the options' timeout: the watch ends with
-     *       {@link TaskWatchTimeoutException} at that instant, read on the options' scheduler clock as wall-clock
+     *       {@link WatchTimeoutException} at that instant, read on the options' scheduler clock as wall-clock
      *       time; a deadline already past ends it at subscription, without a request;
      *   <li>the first poll goes out at subscription, as for any watch that starts a loop. A watch that joins a loop
      *       already polling this task first receives the loop's latest transition (if not skipped) and follows the
@@ -138,8 +140,8 @@ public final class TaskWatcher implements AutoCloseable {
     }
 
     /**
-     * Cancels every watch and refuses new ones. Each current subscriber ends with a {@link TaskWatchException} that
-     * carries the last task seen and is not {@linkplain TaskWatchException#isTransient() transient}; pending timers
+     * Cancels every watch and refuses new ones. Each current subscriber ends with a {@link WatchException} that
+     * carries the last task seen and is not {@linkplain WatchException#isTransient() transient}; pending timers
      * and requests in flight are disposed, so no poll is sent after this returns. A watch subscribed afterwards ends
      * the same way at once, without a request. The client is not closed: close it after the watcher. Idempotent.
      */
@@ -161,10 +163,10 @@ public final class TaskWatcher implements AutoCloseable {
      *
      * @return an unmodifiable list, empty when nothing is watched
      */
-    public List<ActiveWatch> activeWatches() {
-        List<ActiveWatch> watches = new ArrayList<>(loops.size());
+    public List<TaskWatcher.ActiveWatch> activeWatches() {
+        List<TaskWatcher.ActiveWatch> watches = new ArrayList<>(loops.size());
         for (WatchLoop loop : loops.values()) {
-            ActiveWatch watch = loop.snapshot();
+            TaskWatcher.ActiveWatch watch = loop.snapshot();
             if (watch != null) {
                 watches.add(watch);
             }
@@ -203,7 +205,7 @@ public final class TaskWatcher implements AutoCloseable {
     void join(Key key, WatchSubscription subscriber) {
         for (; ; ) {
             if (closed) {
-                subscriber.fail(new TaskWatchException(
+                subscriber.fail(new WatchException(
                         "watch of task " + key.taskId() + " in zone " + key.zoneId()
                                 + " not started: the watcher is closed",
                         null,
@@ -263,4 +265,45 @@ public final class TaskWatcher implements AutoCloseable {
 
     /** Which task a loop polls. */
     record Key(String zoneId, String taskId) {}
+
+    /**
+     * What one polling loop of a {@link TaskWatcher} is doing at the moment {@link TaskWatcher#activeWatches()} was
+     * called: which task it polls, what it saw last, and when it polls next.
+     *
+     * <pre>{@code
+     * for (TaskWatcher.ActiveWatch w : watcher.activeWatches()) {
+     *     System.out.printf("%s/%s %s after %d polls, next in %s%n",
+     *         w.zoneId(), w.taskId(), w.lastStatus(), w.polls(), w.nextPollIn());
+     * }
+     * }</pre>
+     *
+     * <p>Times are relative durations on the watcher's {@link WatchOptions#scheduler()} clock, so they read the same
+     * under virtual time and need no wall clock to interpret.
+     *
+     * @param zoneId the zone of the task
+     * @param taskId the task
+     * @param lastStatus the raw status of the last answer that was not stale (as on the wire, so an unknown value prints
+     *     unchanged), or {@code null} before the first answer
+     * @param polls the requests this loop has sent so far, including one in flight
+     * @param age how long ago the loop sent its first request; zero before it has sent one
+     * @param nextPollIn how long until the next request is sent, or {@code null} while a request is in flight (or about to
+     *     be sent)
+     * @param subscribers how many subscribers share this loop
+     */
+    public record ActiveWatch(
+            String zoneId,
+            String taskId,
+            @Nullable String lastStatus,
+            int polls,
+            Duration age,
+            @Nullable Duration nextPollIn,
+            int subscribers) {
+
+        /** Checks the components. */
+        public ActiveWatch {
+            Objects.requireNonNull(zoneId, "zoneId");
+            Objects.requireNonNull(taskId, "taskId");
+            Objects.requireNonNull(age, "age");
+        }
+    }
 }

@@ -1,8 +1,8 @@
 package dev.taskwatch.reactor;
 
+import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,7 +139,7 @@ final class WatchLoop implements Runnable {
             }
             deliver = subscribers;
             if (deliver.length > 0) {
-                TaskWatchException failure = progress.closed();
+                WatchException failure = progress.closed();
                 for (WatchSubscription s : deliver) {
                     s.fail(failure);
                 }
@@ -156,7 +156,7 @@ final class WatchLoop implements Runnable {
     }
 
     /** The exception for a subscriber whose deadline passed: the last task seen, its elapsed time, the polls. */
-    synchronized TaskWatchTimeoutException timedOut(
+    synchronized WatchTimeoutException timedOut(
             Duration timeout,
             @Nullable Instant deadline,
             long elapsedNanos,
@@ -178,7 +178,7 @@ final class WatchLoop implements Runnable {
             n = progress.pollSent(scheduler.now(TimeUnit.NANOSECONDS));
         }
         watcher.metrics().poll();
-        Mono<TaskResponse> exchange;
+        Mono<CatalogTasksClient.Response> exchange;
         try {
             String requestId = watcher.options().clientRequestIds().get();
             if (log.isDebugEnabled()) {
@@ -198,7 +198,7 @@ final class WatchLoop implements Runnable {
     }
 
     /** Decides what an answer (or a failure) means and hands the outcome to every subscriber. */
-    private void answered(Poll poll, @Nullable TaskResponse response, @Nullable Throwable failure) {
+    private void answered(Poll poll, CatalogTasksClient.@Nullable Response response, @Nullable Throwable failure) {
         WatchSubscription[] deliver;
         String outcome = null;
         synchronized (this) {
@@ -212,7 +212,7 @@ final class WatchLoop implements Runnable {
                     : progress.onFailure(failureOrMissing(failure), now);
             deliver = subscribers;
             Task emission = step.emission();
-            TaskWatchException fatal = step.fatal();
+            WatchException fatal = step.fatal();
             if (step.terminal() && emission != null) {
                 for (WatchSubscription s : deliver) {
                     s.finish(emission, progress.polls());
@@ -271,7 +271,7 @@ final class WatchLoop implements Runnable {
             return null;
         } catch (RejectedExecutionException e) {
             // The scheduler was disposed (an application shutting down): end with our error, not the scheduler's.
-            TaskWatchException fatal = progress.fatal(e);
+            WatchException fatal = progress.fatal(e);
             for (WatchSubscription s : subscribers) {
                 s.fail(fatal);
             }
@@ -283,7 +283,7 @@ final class WatchLoop implements Runnable {
      * What this loop is doing now, read in one critical section so the fields agree; null if it has closed or has no
      * subscriber yet (registered, about to be joined).
      */
-    synchronized @Nullable ActiveWatch snapshot() {
+    synchronized TaskWatcher.@Nullable ActiveWatch snapshot() {
         if (closed || subscribers.length == 0) {
             return null;
         }
@@ -291,7 +291,7 @@ final class WatchLoop implements Runnable {
         int polls = progress.polls();
         Task seen = progress.lastSeen();
         Disposable next = pending;
-        return new ActiveWatch(
+        return new TaskWatcher.ActiveWatch(
                 key.zoneId(),
                 key.taskId(),
                 seen == null ? null : seen.statusValue(),
@@ -369,7 +369,7 @@ final class WatchLoop implements Runnable {
     }
 
     /** One request: receives its answer and can abort it. */
-    static final class Poll implements CoreSubscriber<TaskResponse>, Disposable {
+    static final class Poll implements CoreSubscriber<CatalogTasksClient.Response>, Disposable {
 
         private static final AtomicReferenceFieldUpdater<Poll, Subscription> S =
                 AtomicReferenceFieldUpdater.newUpdater(Poll.class, Subscription.class, "s");
@@ -390,7 +390,7 @@ final class WatchLoop implements Runnable {
         }
 
         @Override
-        public void onNext(TaskResponse response) {
+        public void onNext(CatalogTasksClient.Response response) {
             answered = true;
             loop.answered(this, response, null);
         }

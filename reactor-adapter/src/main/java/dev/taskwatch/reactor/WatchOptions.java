@@ -192,7 +192,7 @@ public final class WatchOptions {
     }
 
     /**
-     * How long a watch may run, from its own subscription, before it ends with {@link TaskWatchTimeoutException}.
+     * How long a watch may run, from its own subscription, before it ends with {@link WatchTimeoutException}.
      * Each subscriber has its own deadline, also when several share one polling loop. A subscriber that has been sent
      * the terminal task completes, even if its deadline passes while it handles that task. Defaults to none (watch
      * until the task ends).

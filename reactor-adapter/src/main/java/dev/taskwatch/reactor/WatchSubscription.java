@@ -179,7 +179,7 @@ final class WatchSubscription implements Subscription, Runnable {
             timer = scheduler.schedule(this, Math.max(1, remaining), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             if (ENDED.compareAndSet(this, LIVE, DECIDED)) {
-                error = new TaskWatchException("watch not started: its scheduler is shut down", e, null, 0);
+                error = new WatchException("watch not started: its scheduler is shut down", e, null, 0);
                 done = true;
                 leaveLoop("error");
             }
@@ -213,7 +213,7 @@ final class WatchSubscription implements Subscription, Runnable {
     }
 
     /** Ends with an error, unless this subscriber ended before. */
-    void fail(TaskWatchException failure) {
+    void fail(WatchException failure) {
         if (ENDED.compareAndSet(this, LIVE, DECIDED)) {
             error = failure;
             done = true;

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.taskwatch.core.CatalogTasksClient;
-import dev.taskwatch.core.TaskResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +37,7 @@ class ActiveWatchTest {
 
     @Test
     void showsTheRequestInFlightBeforeTheFirstAnswer() {
-        Sinks.One<TaskResponse> answer = Sinks.one();
+        Sinks.One<CatalogTasksClient.Response> answer = Sinks.one();
         CatalogTasksClient client = (zone, task, requestId) -> answer.asMono();
         TaskWatcher watcher = TaskWatcher.create(client, options);
 
@@ -46,12 +45,12 @@ class ActiveWatchTest {
         time.advanceTimeBy(Duration.ofSeconds(5));
 
         assertThat(watcher.activeWatches())
-                .containsExactly(new ActiveWatch(ZONE, TASK, null, 1, Duration.ofSeconds(5), null, 1));
+                .containsExactly(new TaskWatcher.ActiveWatch(ZONE, TASK, null, 1, Duration.ofSeconds(5), null, 1));
 
         answer.tryEmitValue(response("running"));
         assertThat(watcher.activeWatches())
-                .containsExactly(
-                        new ActiveWatch(ZONE, TASK, "running", 1, Duration.ofSeconds(5), Duration.ofSeconds(1), 1));
+                .containsExactly(new TaskWatcher.ActiveWatch(
+                        ZONE, TASK, "running", 1, Duration.ofSeconds(5), Duration.ofSeconds(1), 1));
         subscriber.dispose();
     }
 
@@ -63,14 +62,14 @@ class ActiveWatchTest {
         Disposable subscriber = watcher.watch(ZONE, TASK).subscribe();
         time.advanceTimeBy(Duration.ofMillis(400));
         assertThat(watcher.activeWatches())
-                .containsExactly(
-                        new ActiveWatch(ZONE, TASK, "pending", 1, Duration.ofMillis(400), Duration.ofMillis(600), 1));
+                .containsExactly(new TaskWatcher.ActiveWatch(
+                        ZONE, TASK, "pending", 1, Duration.ofMillis(400), Duration.ofMillis(600), 1));
 
         // Polls at 0 s, 1 s and 3 s; the next one waits 4 s, until 7 s.
         time.advanceTimeBy(Duration.ofMillis(3100));
         assertThat(watcher.activeWatches())
-                .containsExactly(
-                        new ActiveWatch(ZONE, TASK, "running", 3, Duration.ofMillis(3500), Duration.ofMillis(3500), 1));
+                .containsExactly(new TaskWatcher.ActiveWatch(
+                        ZONE, TASK, "running", 3, Duration.ofMillis(3500), Duration.ofMillis(3500), 1));
         subscriber.dispose();
     }
 
@@ -83,12 +82,15 @@ class ActiveWatchTest {
         Disposable a2 = watcher.watch(ZONE, "task-a").subscribe();
 
         assertThat(watcher.activeWatches())
-                .extracting(ActiveWatch::taskId, ActiveWatch::subscribers, ActiveWatch::polls)
+                .extracting(
+                        TaskWatcher.ActiveWatch::taskId,
+                        TaskWatcher.ActiveWatch::subscribers,
+                        TaskWatcher.ActiveWatch::polls)
                 .containsExactly(tuple("task-a", 2, 1), tuple("task-b", 1, 1));
 
         a1.dispose();
         assertThat(watcher.activeWatches())
-                .extracting(ActiveWatch::taskId, ActiveWatch::subscribers)
+                .extracting(TaskWatcher.ActiveWatch::taskId, TaskWatcher.ActiveWatch::subscribers)
                 .containsExactly(tuple("task-a", 1), tuple("task-b", 1));
 
         a2.dispose();
@@ -144,7 +146,7 @@ class ActiveWatchTest {
             }
             Future<?> reader = pool.submit(() -> {
                 while (!work.stream().allMatch(Future::isDone)) {
-                    for (ActiveWatch w : watcher.activeWatches()) {
+                    for (TaskWatcher.ActiveWatch w : watcher.activeWatches()) {
                         assertThat(w.subscribers()).isBetween(1, 2 * threads);
                         assertThat(w.polls()).isBetween(0, 1);
                         assertThat(w.nextPollIn())

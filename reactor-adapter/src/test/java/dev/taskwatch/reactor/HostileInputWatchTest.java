@@ -39,7 +39,7 @@ import reactor.test.StepVerifier;
 /**
  * Issue 6, hostile input through {@link TaskWatcher} over real HTTP: after one good poll ({@code running}) the server
  * keeps answering with one hostile response. Transient ones are retried within the error budget and then end the watch
- * with a {@link TaskWatchException} carrying the last Task; fatal ones end it at the next poll; the few that are
+ * with a {@link WatchException} carrying the last Task; fatal ones end it at the next poll; the few that are
  * documented as answers end it normally. None hangs, and the bearer token appears in no message or stack trace.
  *
  * <p>Real time, on purpose: the stalled responses end at the client's 2 s response timeout, which is Netty's timer on
@@ -314,7 +314,7 @@ class HostileInputWatchTest {
         }
         int expectedPolls = outcome == Outcome.RETRIED_THEN_ENDS ? 1 + BUDGET + 1 : 2;
         step.expectErrorSatisfies(e -> {
-                    assertThat(e).isInstanceOfSatisfying(TaskWatchException.class, w -> {
+                    assertThat(e).isInstanceOfSatisfying(WatchException.class, w -> {
                         assertThat(w.isTransient()).as("transient").isEqualTo(outcome == Outcome.RETRIED_THEN_ENDS);
                         assertThat(w.polls()).as("polls").isEqualTo(expectedPolls);
                         assertThat(w.lastTask()).isNotNull();

@@ -5,12 +5,12 @@ import static dev.taskwatch.reactor.Tasks.ZONE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskwatch.core.CatalogApiException;
+import dev.taskwatch.core.CatalogException;
 import dev.taskwatch.core.CatalogProtocolException;
+import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
-import dev.taskwatch.core.TaskwatchException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,8 +108,8 @@ class ProgressTest {
                 first.packageVersion(),
                 first.warnings());
 
-        Progress.Step emitted = progress.onResponse(new TaskResponse(first, null));
-        Progress.Step repeated = progress.onResponse(new TaskResponse(newer, null));
+        Progress.Step emitted = progress.onResponse(new CatalogTasksClient.Response(first, null));
+        Progress.Step repeated = progress.onResponse(new CatalogTasksClient.Response(newer, null));
 
         assertThat(emitted.emission()).isSameAs(first);
         assertThat(repeated.emission()).isNull();
@@ -166,9 +166,40 @@ class ProgressTest {
     }
 
     /** A transient failure of a kind the metrics do not name. */
-    private static final class OtherTransient extends TaskwatchException {
+    private static final class OtherTransient extends CatalogException {
         OtherTransient() {
             super("something else", null, true);
         }
+    }
+
+    @Test
+    void aRedirectKeepsWhatTheFullReportBeforeItSaid() {
+        Task t = Tasks.task("running");
+        Task running = new Task(
+                t.id(),
+                t.createdAt(),
+                t.operationValue(),
+                "running",
+                t.updatedAt(),
+                null,
+                null,
+                List.of(new Task.Link("#app-1", "adopted", java.util.Map.of(), java.util.Map.of(), null)),
+                t.packageId(),
+                t.packageSlug(),
+                t.packageVersion(),
+                List.of(new dev.taskwatch.core.Warning(null, List.of(), "kept app-1", null, null, null, null)));
+
+        Task completed = Progress.mergedOver(Task.of(running.id(), TaskStatus.COMPLETED, "inst-99"), running);
+
+        assertThat(completed.status()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(completed.installId()).isEqualTo("inst-99");
+        assertThat(completed.createdAt()).isEqualTo(running.createdAt());
+        assertThat(completed.updatedAt()).isEqualTo(running.updatedAt());
+        assertThat(completed.operationValue()).isEqualTo("create");
+        assertThat(completed.packageId()).isEqualTo(running.packageId());
+        assertThat(completed.packageSlug()).isEqualTo(running.packageSlug());
+        assertThat(completed.packageVersion()).isEqualTo(running.packageVersion());
+        assertThat(completed.links()).isEqualTo(running.links());
+        assertThat(completed.warnings()).isEqualTo(running.warnings());
     }
 }

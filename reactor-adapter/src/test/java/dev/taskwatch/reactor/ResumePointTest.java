@@ -36,10 +36,7 @@ class ResumePointTest {
         return Combinators.combine(ids, ids, statuses.injectNull(0.3), deadlines)
                 .as((zone, task, status, deadline) -> {
                     ResumePoint start = ResumePoint.start(zone, task, deadline);
-                    return status == null
-                            ? start
-                            : start.after(
-                                    Task.of(task, TaskStatus.PENDING, null).withStatusValue(status));
+                    return status == null ? start : start.after(Tasks.bare(task, status));
                 });
     }
 
@@ -151,7 +148,7 @@ class ResumePointTest {
         assertThat(running.skips(Task.of("t", TaskStatus.PENDING, null))).isTrue();
         assertThat(running.skips(Task.of("t", TaskStatus.RUNNING, null))).isTrue();
         assertThat(running.skips(Task.of("t", TaskStatus.COMPLETED, null))).isFalse();
-        assertThat(running.skips(Task.of("t", TaskStatus.RUNNING, null).withStatusValue("verifying")))
+        assertThat(running.skips(Tasks.bare("t", "verifying")))
                 .as("another status of the same rank is a later one")
                 .isFalse();
         assertThat(ResumePoint.start("z", "t", null).skips(Task.of("t", TaskStatus.PENDING, null)))
@@ -161,7 +158,7 @@ class ResumePointTest {
     @Test
     void toStringShowsThePointAndEscapesTheStatus() {
         ResumePoint point = ResumePoint.start("z", "t", Instant.parse("2026-12-01T10:00:00Z"))
-                .after(Task.of("t", TaskStatus.RUNNING, null).withStatusValue("odd\u202Evalue"));
+                .after(Tasks.bare("t", "odd\u202Evalue"));
         assertThat(point.toString())
                 .contains("zone=z", "task=t", "2026-12-01T10:00:00Z")
                 .doesNotContain("\u202E");

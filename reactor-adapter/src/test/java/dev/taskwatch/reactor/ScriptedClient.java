@@ -2,7 +2,6 @@ package dev.taskwatch.reactor;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -18,7 +17,7 @@ import reactor.core.scheduler.Schedulers;
  * A client that plays a script, one entry per request (the last repeats), and records when each request was made (on
  * the current {@link Schedulers#parallel()} clock, which is virtual time under {@code withVirtualTime}).
  *
- * <p>Entries: a {@link TaskResponse}, a {@link Task}, a {@link Throwable} (signalled as an error) or a {@link Mono}.
+ * <p>Entries: a {@link CatalogTasksClient.Response}, a {@link Task}, a {@link Throwable} (signalled as an error) or a {@link Mono}.
  */
 final class ScriptedClient implements CatalogTasksClient {
 
@@ -36,7 +35,7 @@ final class ScriptedClient implements CatalogTasksClient {
     }
 
     @Override
-    public Mono<TaskResponse> exchange(String zoneId, String taskId, @Nullable String clientRequestId) {
+    public Mono<CatalogTasksClient.Response> exchange(String zoneId, String taskId, @Nullable String clientRequestId) {
         int n = calls.getAndIncrement();
         Object entry = script.get(Math.min(n, script.size() - 1));
         return Mono.defer(() -> {
@@ -49,17 +48,17 @@ final class ScriptedClient implements CatalogTasksClient {
     }
 
     @SuppressWarnings("unchecked")
-    private static Mono<TaskResponse> toMono(Object entry) {
-        if (entry instanceof TaskResponse r) {
+    private static Mono<CatalogTasksClient.Response> toMono(Object entry) {
+        if (entry instanceof CatalogTasksClient.Response r) {
             return Mono.just(r);
         }
         if (entry instanceof Task t) {
-            return Mono.just(new TaskResponse(t, null));
+            return Mono.just(new CatalogTasksClient.Response(t, null));
         }
         if (entry instanceof Throwable e) {
             return Mono.error(e);
         }
-        return (Mono<TaskResponse>) entry;
+        return (Mono<CatalogTasksClient.Response>) entry;
     }
 
     /** Reads request times from {@code clock} instead of the current parallel scheduler. */

@@ -3,7 +3,7 @@ package dev.taskwatch.reactor;
 import dev.taskwatch.core.CatalogApiException;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
-import dev.taskwatch.core.ErrorDetail;
+import dev.taskwatch.core.Warning;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -138,11 +138,11 @@ final class SecretScenarios {
             if (t instanceof CatalogApiException api) {
                 System.out.println("FIELDS " + scenario + " code=" + api.codeValue() + " serverMessage="
                         + api.serverMessage() + " requestId=" + api.requestId() + " details=" + api.details());
-                for (ErrorDetail d : api.details()) {
+                for (Warning.Detail d : api.details()) {
                     System.out.println("DETAIL " + scenario + " " + d);
                 }
             }
-            if (t instanceof TaskWatchException watch) {
+            if (t instanceof WatchException watch) {
                 System.out.println("LAST " + scenario + " lastTask=" + watch.lastTask() + " polls=" + watch.polls());
             }
         }

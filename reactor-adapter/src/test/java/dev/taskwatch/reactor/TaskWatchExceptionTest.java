@@ -16,19 +16,19 @@ class TaskWatchExceptionTest {
         var transientCause = new CatalogTransportException("reset", null, true);
         var tls = new CatalogTransportException("TLS handshake failed", null, false);
 
-        TaskWatchException retryable = new TaskWatchException("ended", transientCause, last, 3);
+        WatchException retryable = new WatchException("ended", transientCause, last, 3);
         assertThat(retryable.isTransient()).isTrue();
         assertThat(retryable.lastTask()).isSameAs(last);
         assertThat(retryable.polls()).isEqualTo(3);
         assertThat(retryable).hasCause(transientCause);
-        assertThat(new TaskWatchException("ended", tls, last, 3).isTransient()).isFalse();
-        assertThat(new TaskWatchException("ended", new IllegalStateException(), null, 0).isTransient())
+        assertThat(new WatchException("ended", tls, last, 3).isTransient()).isFalse();
+        assertThat(new WatchException("ended", new IllegalStateException(), null, 0).isTransient())
                 .isFalse();
     }
 
     @Test
     void timeoutCarriesTimeoutElapsedAndIsTransient() {
-        var e = new TaskWatchTimeoutException(
+        var e = new WatchTimeoutException(
                 "timed out", Duration.ofMinutes(30), Duration.ofMinutes(30), Tasks.task("pending"), 190, null);
         assertThat(e.timeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(e.elapsed()).isEqualTo(Duration.ofMinutes(30));
@@ -46,7 +46,7 @@ class TaskWatchExceptionTest {
         assertThat(e)
                 .hasMessage("task task-1 failed: disk full\\u000d\\u000a[main] INFO all good \\u001b[2J"
                         + "\\u202egnp.exe\\u200b\\ud800 (0 warnings)");
-        assertThat(e.task().errorMessage())
+        assertThat(e.lastTask().errorMessage())
                 .as("the task keeps the server's text")
                 .isEqualTo(hostile);
     }
@@ -59,7 +59,7 @@ class TaskWatchExceptionTest {
         assertThat(new TaskFailedException(Tasks.task("failed"), 4))
                 .hasMessage("task task-1 failed: (no error message) (0 warnings)");
         TaskFailedException e = new TaskFailedException(Tasks.failed("x", 3), 7);
-        assertThat(e.task()).isSameAs(e.lastTask());
         assertThat(e.polls()).isEqualTo(7);
+        assertThat(e.lastTask().errorMessage()).isEqualTo("x");
     }
 }

@@ -84,8 +84,8 @@ class TaskWatcherDeadlineTest {
         seen.subscribe(watcher, t -> time.advanceTimeBy(Duration.ofSeconds(2)));
 
         assertThat(seen.signals).containsExactly("pending", "error");
-        assertThat(seen.error).isInstanceOf(TaskWatchTimeoutException.class);
-        assertThat(((TaskWatchTimeoutException) seen.error).lastTask()).isEqualTo(task("pending"));
+        assertThat(seen.error).isInstanceOf(WatchTimeoutException.class);
+        assertThat(((WatchTimeoutException) seen.error).lastTask()).isEqualTo(task("pending"));
         assertThat(client.calls).hasValue(1);
         assertThat(watcher.loopCount()).isZero();
         assertThat(clock.pending()).isZero();
@@ -111,13 +111,13 @@ class TaskWatcherDeadlineTest {
         time.advanceTimeBy(Duration.ofSeconds(4));
 
         assertThat(early.signals).containsExactly("pending", "error");
-        assertThat(((TaskWatchTimeoutException) early.error).elapsed()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(((WatchTimeoutException) early.error).elapsed()).isEqualTo(Duration.ofSeconds(10));
         assertThat(late.signals).containsExactly("pending");
         assertThat(watcher.loopCount()).as("the late subscriber keeps the loop").isOne();
 
         time.advanceTimeBy(Duration.ofSeconds(6));
         assertThat(late.signals).containsExactly("pending", "error");
-        assertThat(((TaskWatchTimeoutException) late.error).elapsed()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(((WatchTimeoutException) late.error).elapsed()).isEqualTo(Duration.ofSeconds(10));
         int calls = client.calls.get();
         time.advanceTimeBy(Duration.ofHours(1));
         assertThat(client.calls).hasValue(calls);
@@ -143,7 +143,7 @@ class TaskWatcherDeadlineTest {
         time.advanceTimeBy(Duration.ofMillis(500)); // poll 2 at 1 s asks for 9.2 s: past 10 s for the first only
 
         assertThat(first.signals).containsExactly("pending", "error");
-        TaskWatchTimeoutException timeout = (TaskWatchTimeoutException) first.error;
+        WatchTimeoutException timeout = (WatchTimeoutException) first.error;
         assertThat(timeout.elapsed()).isEqualTo(Duration.ofSeconds(1));
         assertThat(timeout).hasMessageContaining("PT9.2S");
         assertThat(second.signals).containsExactly("pending");
@@ -209,7 +209,7 @@ class TaskWatcherDeadlineTest {
 
         assertThat(first.signals).containsExactly("error");
         assertThat(late.signals).containsExactly("error");
-        assertThat(late.error).isSameAs(first.error).isInstanceOf(TaskWatchException.class);
+        assertThat(late.error).isSameAs(first.error).isInstanceOf(WatchException.class);
         assertThat(client.callSeconds()).containsExactly(0L, 1L, 3L, 7L, 15L, 25L, 35L);
         assertThat(clock.pending()).isZero();
     }
@@ -246,9 +246,9 @@ class TaskWatcherDeadlineTest {
                 TaskWatcher.create(client, NO_JITTER.scheduler(disposed).timeout(Duration.ofSeconds(5))), t -> {});
 
         assertThat(plain.signals).containsExactly("running", "error");
-        assertThat(plain.error).isExactlyInstanceOf(TaskWatchException.class);
-        assertThat(((TaskWatchException) plain.error).lastTask()).isEqualTo(task("running"));
+        assertThat(plain.error).isExactlyInstanceOf(WatchException.class);
+        assertThat(((WatchException) plain.error).lastTask()).isEqualTo(task("running"));
         assertThat(timed.signals).containsExactly("error");
-        assertThat(timed.error).isExactlyInstanceOf(TaskWatchException.class);
+        assertThat(timed.error).isExactlyInstanceOf(WatchException.class);
     }
 }

@@ -11,12 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskwatch.core.CatalogApiException;
+import dev.taskwatch.core.CatalogException;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.PoolProbe;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
-import dev.taskwatch.core.TaskwatchException;
 import dev.taskwatch.core.guard.LiveTimers;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -184,7 +184,7 @@ class TaskWatcherHttpTest {
     void unauthorizedIsFatalAfterOneRequestAndTheMessageHoldsNoSecret() {
         dispatcher.script(TASK, error(401, "unauthorized"), task("pending"));
 
-        assertThatThrownBy(() -> watchToTheEnd(fast)).isInstanceOfSatisfying(TaskWatchException.class, e -> {
+        assertThatThrownBy(() -> watchToTheEnd(fast)).isInstanceOfSatisfying(WatchException.class, e -> {
             assertThat(e.getCause())
                     .isInstanceOfSatisfying(
                             CatalogApiException.class,
@@ -214,12 +214,12 @@ class TaskWatcherHttpTest {
                             () -> TaskWatcher.create(oauth, patient).watch(ZONE, TASK))
                     .expectSubscription()
                     .expectErrorSatisfies(e -> {
-                        assertThat(e).isInstanceOf(TaskWatchException.class).hasMessageContaining("token endpoint");
-                        TaskWatchException watch = (TaskWatchException) e;
+                        assertThat(e).isInstanceOf(WatchException.class).hasMessageContaining("token endpoint");
+                        WatchException watch = (WatchException) e;
                         assertThat(watch.polls()).isEqualTo(1);
                         assertThat(watch.isTransient()).isFalse();
                         assertThat(watch.getCause())
-                                .isInstanceOf(TaskwatchException.class)
+                                .isInstanceOf(CatalogException.class)
                                 .isNotInstanceOf(CatalogApiException.class)
                                 .hasMessageContaining("POST /service-account-token → 404");
                         assertThat(e.toString() + e.getCause()).doesNotContain(TOKEN);
@@ -255,7 +255,7 @@ class TaskWatcherHttpTest {
         // On virtual time, polls go out at 0, 10, 22.5, 38.1, 57.6, 77.6, 97.6 and 117.6 ms (10 ms ×1.25, capped at
         // 20 ms): the 404 at 117.6 ms is the first past the 100 ms grace, which counts from the loop's first poll.
         assertThatThrownBy(() -> watchOnVirtualTime(fast.notFoundGrace(Duration.ofMillis(100))))
-                .isInstanceOfSatisfying(TaskWatchException.class, e -> {
+                .isInstanceOfSatisfying(WatchException.class, e -> {
                     assertThat(e.getCause())
                             .isInstanceOfSatisfying(
                                     CatalogApiException.class,
@@ -279,7 +279,7 @@ class TaskWatcherHttpTest {
         }
         dispatcher.script(TASK, script);
 
-        assertThatThrownBy(() -> watchToTheEnd(fast)).isInstanceOfSatisfying(TaskWatchException.class, e -> {
+        assertThatThrownBy(() -> watchToTheEnd(fast)).isInstanceOfSatisfying(WatchException.class, e -> {
             assertThat(e.getCause()).hasMessageContaining("busy 11");
             assertThat(e.lastTask()).isNotNull();
             assertThat(e.lastTask().status()).isEqualTo(TaskStatus.RUNNING);
@@ -351,7 +351,7 @@ class TaskWatcherHttpTest {
                         .awaitCompleted(ZONE, TASK)
                         .block(TEST_TIMEOUT))
                 .isInstanceOfSatisfying(TaskFailedException.class, e -> {
-                    assertThat(e.task().errorMessage()).isEqualTo("bad manifest");
+                    assertThat(e.lastTask().errorMessage()).isEqualTo("bad manifest");
                     assertThat(e).hasMessageContaining("bad manifest");
                 });
     }

@@ -110,8 +110,7 @@ class TaskWatcherResumeTest {
     }
 
     private static ResumePoint at(String status, @Nullable Instant deadline) {
-        return ResumePoint.start(ZONE, TASK, deadline)
-                .after(Task.of(TASK, TaskStatus.PENDING, null).withStatusValue(status));
+        return ResumePoint.start(ZONE, TASK, deadline).after(Tasks.bare(TASK, status));
     }
 
     @Test
@@ -174,7 +173,7 @@ class TaskWatcherResumeTest {
 
         assertThat(second.signals).containsExactly("error");
         assertThat(second.endedAtMillis).isEqualTo(deadline.toEpochMilli());
-        TaskWatchTimeoutException timeout = (TaskWatchTimeoutException) second.error;
+        WatchTimeoutException timeout = (WatchTimeoutException) second.error;
         assertThat(timeout.elapsed()).isEqualTo(Duration.ofSeconds(1_030 - resumedAt));
         assertThat(timeout.getMessage()).contains("deadline 1970-01-01T00:17:10Z");
         assertThat(timeout.lastTask().status()).isEqualTo(TaskStatus.RUNNING);
@@ -191,10 +190,10 @@ class TaskWatcherResumeTest {
 
         assertThat(seen.signals).containsExactly("error");
         assertThat(seen.error)
-                .isInstanceOf(TaskWatchTimeoutException.class)
+                .isInstanceOf(WatchTimeoutException.class)
                 .hasMessageContaining("timed out")
                 .hasMessageContaining("deadline 1970-01-01T00:16:39Z");
-        assertThat(((TaskWatchTimeoutException) seen.error).elapsed()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(((WatchTimeoutException) seen.error).elapsed()).isEqualTo(Duration.ofSeconds(1));
         assertThat(dispatcher.requests).isEmpty();
         assertThat(watcher.loopCount()).isZero();
         assertThat(timers.pending()).isZero();
@@ -278,11 +277,11 @@ class TaskWatcherResumeTest {
         try {
             real.watch(ResumePoint.start(ZONE, TASK, Instant.now().minusSeconds(60)))
                     .blockLast(TEST_TIMEOUT);
-        } catch (TaskWatchTimeoutException e) {
+        } catch (WatchTimeoutException e) {
             error = e;
         }
 
-        assertThat(error).isInstanceOf(TaskWatchTimeoutException.class);
+        assertThat(error).isInstanceOf(WatchTimeoutException.class);
         assertThat(dispatcher.requests).isEmpty();
         assertThat(Math.abs(wall / 1_000_000 - System.currentTimeMillis())).isLessThan(10_000);
         assertThat(WatchSubscription.wallClockNanos(time)).isEqualTo(time.now(TimeUnit.NANOSECONDS));

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,11 +119,13 @@ class TaskWatcherSharingTest {
         // Completed at once, pending (cancelled after the first Task) or refused: every way a loop can end.
         AtomicInteger n = new AtomicInteger();
         CatalogTasksClient client = (zone, taskId, requestId) -> switch (n.getAndIncrement() % 3) {
-            case 0 -> Mono.just(new TaskResponse(Task.of(taskId, dev.taskwatch.core.TaskStatus.COMPLETED, "i"), null));
+            case 0 ->
+                Mono.just(new CatalogTasksClient.Response(
+                        Task.of(taskId, dev.taskwatch.core.TaskStatus.COMPLETED, "i"), null));
             case 1 ->
-                Mono.just(new TaskResponse(
-                        Task.of(taskId, dev.taskwatch.core.TaskStatus.COMPLETED, "i")
-                                .withStatusValue("pending"),
+                Mono.just(new CatalogTasksClient.Response(
+                        new Task(
+                                taskId, null, null, "pending", null, null, "i", List.of(), null, null, null, List.of()),
                         null));
             default -> Mono.error(apiError(403));
         };
@@ -142,7 +143,7 @@ class TaskWatcherSharingTest {
         }
 
         assertThat(n).hasValue(100_000);
-        assertThat(errors).hasSize(33_333).allMatch(e -> e instanceof TaskWatchException);
+        assertThat(errors).hasSize(33_333).allMatch(e -> e instanceof WatchException);
         assertThat(watcher.loopCount()).isZero();
     }
 
@@ -157,7 +158,7 @@ class TaskWatcherSharingTest {
         watcher.watch(ZONE, TASK).subscribe(t -> {}, errors::add);
         time.advanceTimeBy(Duration.ofSeconds(1));
 
-        assertThat(errors).hasSize(2).allMatch(e -> e instanceof TaskWatchException);
+        assertThat(errors).hasSize(2).allMatch(e -> e instanceof WatchException);
         assertThat(client.calls).hasValue(2);
         assertThat(watcher.loopCount()).isZero();
     }

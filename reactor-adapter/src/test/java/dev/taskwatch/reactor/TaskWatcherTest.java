@@ -325,8 +325,8 @@ class TaskWatcherTest {
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, options).watch(ZONE, TASK))
                 .expectNext(status("pending"))
                 .expectErrorSatisfies(e -> {
-                    assertThat(e).isInstanceOf(TaskWatchTimeoutException.class);
-                    TaskWatchTimeoutException timeout = (TaskWatchTimeoutException) e;
+                    assertThat(e).isInstanceOf(WatchTimeoutException.class);
+                    WatchTimeoutException timeout = (WatchTimeoutException) e;
                     assertThat(timeout.lastTask()).isEqualTo(status("pending"));
                     assertThat(timeout.elapsed()).isZero();
                     assertThat(timeout.timeout()).isEqualTo(Duration.ofSeconds(10));
@@ -347,8 +347,8 @@ class TaskWatcherTest {
                 .expectNext(status("running"))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectErrorSatisfies(e -> {
-                    assertThat(e).isInstanceOf(TaskWatchTimeoutException.class).hasCause(busy);
-                    assertThat(((TaskWatchException) e).lastTask()).isEqualTo(status("running"));
+                    assertThat(e).isInstanceOf(WatchTimeoutException.class).hasCause(busy);
+                    assertThat(((WatchException) e).lastTask()).isEqualTo(status("running"));
                 })
                 .verify(WAIT);
     }
@@ -409,8 +409,8 @@ class TaskWatcherTest {
                 .expectNext(status("pending"))
                 .thenAwait(Duration.ofMinutes(5))
                 .expectErrorSatisfies(e -> {
-                    assertThat(e).isExactlyInstanceOf(TaskWatchException.class).hasCause(failures.get(10));
-                    TaskWatchException watch = (TaskWatchException) e;
+                    assertThat(e).isExactlyInstanceOf(WatchException.class).hasCause(failures.get(10));
+                    WatchException watch = (WatchException) e;
                     assertThat(watch.lastTask()).isEqualTo(status("pending"));
                     assertThat(watch.polls()).isEqualTo(12);
                     assertThat(watch.isTransient()).isTrue();
@@ -447,9 +447,8 @@ class TaskWatcherTest {
 
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, NO_JITTER.maxConsecutiveErrors(0))
                         .watch(ZONE, TASK))
-                .expectErrorSatisfies(e -> assertThat(e)
-                        .isInstanceOf(TaskWatchException.class)
-                        .hasCauseInstanceOf(CatalogApiException.class))
+                .expectErrorSatisfies(e ->
+                        assertThat(e).isInstanceOf(WatchException.class).hasCauseInstanceOf(CatalogApiException.class))
                 .verify(WAIT);
         assertThat(client.calls).hasValue(1);
     }
@@ -490,9 +489,9 @@ class TaskWatcherTest {
                 .expectNoEvent(Duration.ofSeconds(34))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectErrorSatisfies(e -> {
-                    assertThat(e).isInstanceOf(TaskWatchException.class).hasCause(notFound);
-                    assertThat(((TaskWatchException) e).lastTask()).isNull();
-                    assertThat(((TaskWatchException) e).polls()).isEqualTo(7);
+                    assertThat(e).isInstanceOf(WatchException.class).hasCause(notFound);
+                    assertThat(((WatchException) e).lastTask()).isNull();
+                    assertThat(((WatchException) e).polls()).isEqualTo(7);
                 })
                 .verify(WAIT);
         // 404s at 0..25 s are within the 30 s grace; the one at 35 s is not
@@ -509,9 +508,9 @@ class TaskWatcherTest {
                 .expectNext(status("running"))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectErrorSatisfies(e -> {
-                    assertThat(e).isExactlyInstanceOf(TaskWatchException.class).hasCause(error);
-                    assertThat(((TaskWatchException) e).lastTask()).isEqualTo(status("running"));
-                    assertThat(((TaskWatchException) e).isTransient()).isFalse();
+                    assertThat(e).isExactlyInstanceOf(WatchException.class).hasCause(error);
+                    assertThat(((WatchException) e).lastTask()).isEqualTo(status("running"));
+                    assertThat(((WatchException) e).isTransient()).isFalse();
                 })
                 .verify(WAIT);
         assertThat(client.calls).hasValue(2);
@@ -523,8 +522,8 @@ class TaskWatcherTest {
         ScriptedClient client = new ScriptedClient(wrongId, response("pending"));
 
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client).watch(ZONE, TASK))
-                .expectErrorSatisfies(e ->
-                        assertThat(e).isInstanceOf(TaskWatchException.class).hasCause(wrongId))
+                .expectErrorSatisfies(
+                        e -> assertThat(e).isInstanceOf(WatchException.class).hasCause(wrongId))
                 .verify(WAIT);
         assertThat(client.calls).hasValue(1);
     }
@@ -535,7 +534,7 @@ class TaskWatcherTest {
 
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client).watch(ZONE, TASK))
                 .expectErrorSatisfies(e -> assertThat(e)
-                        .isInstanceOf(TaskWatchException.class)
+                        .isInstanceOf(WatchException.class)
                         .hasCauseInstanceOf(IllegalStateException.class))
                 .verify(WAIT);
         assertThat(client.calls).hasValue(1);
@@ -555,8 +554,8 @@ class TaskWatcherTest {
                 .expectNoEvent(Duration.ofMillis(8_999))
                 .thenAwait(Duration.ofMillis(1))
                 .expectErrorSatisfies(e -> {
-                    assertThat(e).isInstanceOf(TaskWatchTimeoutException.class);
-                    TaskWatchTimeoutException timeout = (TaskWatchTimeoutException) e;
+                    assertThat(e).isInstanceOf(WatchTimeoutException.class);
+                    WatchTimeoutException timeout = (WatchTimeoutException) e;
                     assertThat(timeout.lastTask()).isEqualTo(status("running"));
                     assertThat(timeout.elapsed()).isEqualTo(Duration.ofSeconds(10));
                     assertThat(timeout.timeout()).isEqualTo(Duration.ofSeconds(10));
@@ -575,8 +574,8 @@ class TaskWatcherTest {
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, options).watch(ZONE, TASK))
                 .expectSubscription()
                 .thenAwait(Duration.ofSeconds(10))
-                .expectErrorSatisfies(e ->
-                        assertThat(((TaskWatchTimeoutException) e).lastTask()).isNull())
+                .expectErrorSatisfies(
+                        e -> assertThat(((WatchTimeoutException) e).lastTask()).isNull())
                 .verify(WAIT);
         assertThat(client.cancellations).hasValue(1);
     }
@@ -699,7 +698,7 @@ class TaskWatcherTest {
                 .expectErrorSatisfies(e -> {
                     assertThat(e).isInstanceOf(TaskFailedException.class);
                     TaskFailedException taskFailed = (TaskFailedException) e;
-                    assertThat(taskFailed.task()).isEqualTo(failed);
+                    assertThat(taskFailed.lastTask()).isEqualTo(failed);
                     assertThat(taskFailed.lastTask()).isEqualTo(failed);
                     assertThat(taskFailed.polls()).isEqualTo(2);
                     assertThat(taskFailed)
@@ -726,7 +725,7 @@ class TaskWatcherTest {
         ScriptedClient client = new ScriptedClient(apiError(401));
 
         StepVerifier.create(TaskWatcher.create(client).awaitTerminal(ZONE, TASK))
-                .expectError(TaskWatchException.class)
+                .expectError(WatchException.class)
                 .verify(Duration.ofSeconds(5));
     }
 
@@ -750,8 +749,8 @@ class TaskWatcherTest {
 
         assertThat(seen).containsExactly(status("running"));
         for (Throwable e : List.of(watchError.get(), awaitError.get())) {
-            assertThat(e).isExactlyInstanceOf(TaskWatchException.class).hasMessageContaining("the watcher was closed");
-            TaskWatchException closed = (TaskWatchException) e;
+            assertThat(e).isExactlyInstanceOf(WatchException.class).hasMessageContaining("the watcher was closed");
+            WatchException closed = (WatchException) e;
             assertThat(closed.lastTask()).isEqualTo(status("running"));
             assertThat(closed.polls()).isEqualTo(1);
             assertThat(closed.isTransient()).isFalse();
@@ -775,7 +774,7 @@ class TaskWatcherTest {
         watcher.close();
 
         assertThat(client.cancellations).hasValue(1);
-        assertThat(error.get()).isInstanceOf(TaskWatchException.class);
+        assertThat(error.get()).isInstanceOf(WatchException.class);
         assertThat(watcher.loopCount()).isZero();
     }
 
@@ -789,13 +788,13 @@ class TaskWatcherTest {
         StepVerifier.create(watcher.watch(ZONE, TASK))
                 .expectErrorSatisfies(e -> {
                     assertThat(e)
-                            .isExactlyInstanceOf(TaskWatchException.class)
+                            .isExactlyInstanceOf(WatchException.class)
                             .hasMessage("watch of task task-1 in zone zone-1 not started: the watcher is closed");
-                    assertThat(((TaskWatchException) e).lastTask()).isNull();
+                    assertThat(((WatchException) e).lastTask()).isNull();
                 })
                 .verify(Duration.ofSeconds(5));
         StepVerifier.create(watcher.awaitCompleted(ZONE, TASK))
-                .expectError(TaskWatchException.class)
+                .expectError(WatchException.class)
                 .verify(Duration.ofSeconds(5));
         assertThat(client.calls).hasValue(0);
         assertThat(watcher.loopCount()).isZero();
@@ -816,8 +815,8 @@ class TaskWatcherTest {
                     () -> watcher.watch(ZONE, TASK).subscribe(t -> {}, second::set),
                     watcher::close);
 
-            assertThat(first.get()).as("round %d", round).isInstanceOf(TaskWatchException.class);
-            assertThat(second.get()).as("round %d", round).isInstanceOf(TaskWatchException.class);
+            assertThat(first.get()).as("round %d", round).isInstanceOf(WatchException.class);
+            assertThat(second.get()).as("round %d", round).isInstanceOf(WatchException.class);
             assertThat(watcher.loopCount()).as("round %d", round).isZero();
             assertThat(client.cancellations.get())
                     .as("round %d: every request sent is cancelled", round)

@@ -1,8 +1,8 @@
 package dev.taskwatch.reactor;
 
 import dev.taskwatch.core.CatalogApiException;
+import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.core.Warning;
 import java.math.BigDecimal;
@@ -47,17 +47,22 @@ final class Tasks {
                 List.of());
     }
 
-    static TaskResponse response(String status) {
-        return new TaskResponse(task(status), null);
+    /** A task known only by its id and raw status, as a resume point or a redirect knows it. */
+    static Task bare(String taskId, String status) {
+        return new Task(taskId, null, null, status, null, null, null, List.of(), null, null, null, List.of());
     }
 
-    static TaskResponse response(String status, Duration retryAfter) {
-        return new TaskResponse(task(status), retryAfter);
+    static CatalogTasksClient.Response response(String status) {
+        return new CatalogTasksClient.Response(task(status), null);
+    }
+
+    static CatalogTasksClient.Response response(String status, Duration retryAfter) {
+        return new CatalogTasksClient.Response(task(status), retryAfter);
     }
 
     /** What a 303 gives: id, status and install id only. */
-    static TaskResponse redirect(String installId) {
-        return new TaskResponse(Task.of(TASK, TaskStatus.COMPLETED, installId), null);
+    static CatalogTasksClient.Response redirect(String installId) {
+        return new CatalogTasksClient.Response(Task.of(TASK, TaskStatus.COMPLETED, installId), null);
     }
 
     static Task failed(String errorMessage, int warnings) {

@@ -1,9 +1,9 @@
 package dev.taskwatch.reactor;
 
+import dev.taskwatch.core.CatalogException;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskwatchException;
 import java.net.URI;
 import java.time.Duration;
 
@@ -30,12 +30,12 @@ final class TlsScenarios {
                         .awaitTerminal("zone-1", "task-1")
                         .block(Duration.ofSeconds(20));
                 System.out.println("RESULT " + url + " ok " + task.statusValue());
-            } catch (TaskWatchException e) {
+            } catch (WatchException e) {
                 System.out.println("RESULT " + url + " error transient=" + e.isTransient() + " polls=" + e.polls()
                         + " cause="
                         + (e.getCause() == null ? null : e.getCause().getClass().getSimpleName())
                         + " message=" + e.getMessage());
-            } catch (TaskwatchException | IllegalStateException e) {
+            } catch (CatalogException | IllegalStateException e) {
                 System.out.println("RESULT " + url + " unexpected " + e);
             }
         }

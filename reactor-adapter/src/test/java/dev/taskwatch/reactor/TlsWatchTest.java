@@ -82,7 +82,7 @@ class TlsWatchTest {
                 .build()) {
             StepVerifier.create(TaskWatcher.create(client, fast).watch("zone-1", "task-1"))
                     .expectErrorSatisfies(e -> {
-                        assertThat(e).isInstanceOfSatisfying(TaskWatchException.class, w -> {
+                        assertThat(e).isInstanceOfSatisfying(WatchException.class, w -> {
                             assertThat(w.isTransient()).as("transient").isFalse();
                             assertThat(w.polls()).as("polls").isEqualTo(1);
                             assertThat(w.lastTask()).isNull();

@@ -4,9 +4,9 @@ import static dev.taskwatch.reactor.Tasks.TASK;
 import static dev.taskwatch.reactor.Tasks.ZONE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.guard.LiveTimers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ class WatchDecisionProperties {
     record Answer(Object entry, @Nullable Duration hint) {
         @Override
         public String toString() {
-            return (entry instanceof TaskResponse r
+            return (entry instanceof CatalogTasksClient.Response r
                             ? r.task().statusValue()
                             : entry.getClass().getSimpleName())
                     + (hint == null ? "" : "+" + hint.toMillis() + "ms");
@@ -107,7 +107,8 @@ class WatchDecisionProperties {
         int terminalAt = -1;
         for (int i = 0; i < calls.size(); i++) {
             Answer a = answers.get(Math.min(i, answers.size() - 1));
-            if (a.entry() instanceof TaskResponse r && r.task().status().isTerminal()) {
+            if (a.entry() instanceof CatalogTasksClient.Response r
+                    && r.task().status().isTerminal()) {
                 terminalAt = i;
                 break;
             }
@@ -137,14 +138,14 @@ class WatchDecisionProperties {
         }
         // Our errors only, each with the polls made; the deadline is honoured both ways.
         if (error[0] != null) {
-            assertThat(error[0]).isInstanceOf(TaskWatchException.class);
-            assertThat(((TaskWatchException) error[0]).polls()).isEqualTo(calls.size());
+            assertThat(error[0]).isInstanceOf(WatchException.class);
+            assertThat(((WatchException) error[0]).polls()).isEqualTo(calls.size());
         }
         Long timeout = setup.timeoutMs();
         if (timeout != null) {
             assertThat(emittedAt).allSatisfy(at -> assertThat(at).isLessThanOrEqualTo(timeout));
             assertThat(calls).allSatisfy(at -> assertThat(at).isLessThan(timeout));
-            if (error[0] instanceof TaskWatchTimeoutException late) {
+            if (error[0] instanceof WatchTimeoutException late) {
                 assertThat(endedAt[0]).isLessThanOrEqualTo(timeout);
                 assertThat(late.elapsed().toMillis()).isEqualTo(endedAt[0]);
                 if (endedAt[0] < timeout) {
@@ -153,7 +154,7 @@ class WatchDecisionProperties {
                 }
             }
         } else {
-            assertThat(error[0] instanceof TaskWatchTimeoutException)
+            assertThat(error[0] instanceof WatchTimeoutException)
                     .as("a timeout without a timeout")
                     .isFalse();
         }
@@ -168,7 +169,7 @@ class WatchDecisionProperties {
                 .map(Duration::ofMillis)
                 .injectNull(0.7);
         Arbitrary<Answer> status = Combinators.combine(Arbitraries.of(STATUSES), hint)
-                .as((s, h) -> new Answer(new TaskResponse(Tasks.task(s), h), h));
+                .as((s, h) -> new Answer(new CatalogTasksClient.Response(Tasks.task(s), h), h));
         Arbitrary<Answer> redirect = Arbitraries.just(new Answer(Tasks.redirect("inst-1"), null));
         Arbitrary<Answer> busy = Combinators.combine(Arbitraries.of(429, 503, 502), hint)
                 .as((code, h) -> new Answer(Tasks.apiError(code, h), h));

@@ -97,7 +97,7 @@ class WatchInjectionTest {
 
         StepVerifier.create(watcher.watch(ZONE, TASK))
                 .expectErrorSatisfies(e -> {
-                    assertThat(e).isInstanceOfSatisfying(TaskWatchException.class, w -> {
+                    assertThat(e).isInstanceOfSatisfying(WatchException.class, w -> {
                         assertThat(w.isTransient()).isFalse();
                         assertThat(w.polls()).isEqualTo(1);
                     });

@@ -70,7 +70,7 @@ class WatchMetricsTest {
                         .watch(ZONE, TASK))
                 .expectNextCount(1)
                 .thenAwait(Duration.ofSeconds(5))
-                .expectError(TaskWatchTimeoutException.class)
+                .expectError(WatchTimeoutException.class)
                 .verify(WAIT);
         StepVerifier.withVirtualTime(() -> TaskWatcher.create(client, options).watch(ZONE, TASK))
                 .expectNextCount(1)

@@ -166,7 +166,7 @@ class WatchTracingTest {
                 .expectNextCount(1)
                 .expectNoEvent(Duration.ofMillis(4999))
                 .thenAwait(Duration.ofMillis(1))
-                .expectError(TaskWatchTimeoutException.class)
+                .expectError(WatchTimeoutException.class)
                 .verify(WAIT);
 
         TestObservationRegistryAssert.assertThat(registry)
@@ -175,7 +175,7 @@ class WatchTracingTest {
                 .hasLowCardinalityKeyValue("taskwatch.outcome", "timeout")
                 .hasLowCardinalityKeyValue("taskwatch.operation", "install")
                 .assertThatError()
-                .isInstanceOf(TaskWatchTimeoutException.class);
+                .isInstanceOf(WatchTimeoutException.class);
     }
 
     @Test
@@ -183,7 +183,7 @@ class WatchTracingTest {
         ScriptedClient client = new ScriptedClient(apiError(403));
 
         StepVerifier.withVirtualTime(() -> watcher(client, Tasks.ONE_TWO_TEN).watch(ZONE, TASK))
-                .expectError(TaskWatchException.class)
+                .expectError(WatchException.class)
                 .verify(WAIT);
 
         TestObservationRegistryAssert.assertThat(registry)

@@ -2,11 +2,11 @@ package dev.taskwatch.samples;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
-import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
+import dev.taskwatch.core.internal.SafeText;
 import dev.taskwatch.reactor.TaskFailedException;
-import dev.taskwatch.reactor.TaskWatchException;
 import dev.taskwatch.reactor.TaskWatcher;
+import dev.taskwatch.reactor.WatchException;
 import dev.taskwatch.reactor.WatchOptions;
 import dev.taskwatch.testkit.CatalogSimulator;
 import java.time.Duration;
@@ -40,14 +40,14 @@ public final class AwaitFromBlockingCodeRecipe {
                     client,
                     WatchOptions.defaults().initialDelay(Duration.ofMillis(200)).timeout(Duration.ofMinutes(1)));
             try {
-                // The watcher's own timeout ends the wait with a TaskWatchTimeoutException carrying the last status.
+                // The watcher's own timeout ends the wait with a WatchTimeoutException carrying the last status.
                 return watcher.awaitCompleted(zone, task).block(Duration.ofMinutes(2));
             } catch (TaskFailedException e) {
                 // The server's text, escaped before it reaches a terminal.
                 System.err.println("install failed: "
-                        + SafeText.escape(String.valueOf(e.task().errorMessage()), 1000));
+                        + SafeText.escape(String.valueOf(e.lastTask().errorMessage()), 1000));
                 throw e;
-            } catch (TaskWatchException e) {
+            } catch (WatchException e) {
                 System.err.println("could not tell whether it installed: " + e.getMessage());
                 throw e;
             }

@@ -2,10 +2,10 @@ package dev.taskwatch.samples;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
-import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskOperation;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.internal.SafeText;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
 import dev.taskwatch.testkit.CatalogSimulator;

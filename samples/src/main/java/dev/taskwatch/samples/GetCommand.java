@@ -1,11 +1,10 @@
 package dev.taskwatch.samples;
 
+import dev.taskwatch.core.CatalogException;
 import dev.taskwatch.core.CatalogTasksClient;
-import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskJson;
 import dev.taskwatch.core.TaskStatus;
-import dev.taskwatch.core.TaskwatchException;
+import dev.taskwatch.core.internal.SafeText;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -84,7 +83,7 @@ final class GetCommand implements Callable<Integer> {
             try {
                 // The main thread waits for the one answer; the response timeout bounds it.
                 t = client.retrieve(zone, task).block(requestTimeout.plusSeconds(5));
-            } catch (TaskwatchException e) {
+            } catch (CatalogException e) {
                 console.errLine(TaskwatchCommand.diagnostic(e.getMessage()));
                 return ExitCode.API_ERROR;
             }
@@ -93,7 +92,7 @@ final class GetCommand implements Callable<Integer> {
                 return ExitCode.API_ERROR;
             }
             if (output == WaitCommand.Output.json) {
-                console.outLine(TaskJson.encode(t));
+                console.outLine(t.toJson());
             } else {
                 StringBuilder line = new StringBuilder(SafeText.escape(zone + "/" + task, 300))
                         .append("  ")

@@ -1,6 +1,6 @@
 package dev.taskwatch.samples;
 
-import dev.taskwatch.core.SafeText;
+import dev.taskwatch.core.internal.SafeText;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;

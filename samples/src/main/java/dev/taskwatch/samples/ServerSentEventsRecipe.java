@@ -2,8 +2,7 @@ package dev.taskwatch.samples;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
-import dev.taskwatch.core.SafeText;
-import dev.taskwatch.core.TaskJson;
+import dev.taskwatch.core.internal.SafeText;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
 import dev.taskwatch.testkit.CatalogSimulator;
@@ -66,8 +65,7 @@ public final class ServerSentEventsRecipe {
                     Flux<String> events;
                     try {
                         events = watcher.watch(request.param("zone"), request.param("task"))
-                                .map(task ->
-                                        "event: " + task.statusValue() + "\ndata: " + TaskJson.encode(task) + "\n\n")
+                                .map(task -> "event: " + task.statusValue() + "\ndata: " + task.toJson() + "\n\n")
                                 // One line of data, escaped: a line break in the message would end the event early.
                                 .onErrorResume(e -> Flux.just("event: error\ndata: "
                                         + SafeText.escape(String.valueOf(e.getMessage()), 2000) + "\n\n"));

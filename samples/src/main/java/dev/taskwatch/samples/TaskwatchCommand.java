@@ -1,6 +1,6 @@
 package dev.taskwatch.samples;
 
-import dev.taskwatch.core.SafeText;
+import dev.taskwatch.core.internal.SafeText;
 import java.io.PrintWriter;
 import org.jspecify.annotations.Nullable;
 import picocli.AutoComplete;

@@ -1,9 +1,8 @@
 package dev.taskwatch.samples;
 
-import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskJson;
 import dev.taskwatch.core.Warning;
+import dev.taskwatch.core.internal.SafeText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -58,7 +57,7 @@ abstract class Transitions {
             @Override
             synchronized void transition(Task task) {
                 if (!ended) {
-                    console.outLine(TaskJson.encode(task));
+                    console.outLine(task.toJson());
                 }
             }
 

@@ -2,13 +2,13 @@ package dev.taskwatch.samples;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
-import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.internal.SafeText;
 import dev.taskwatch.reactor.ResumePoint;
-import dev.taskwatch.reactor.TaskWatchTimeoutException;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
+import dev.taskwatch.reactor.WatchTimeoutException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -448,7 +448,7 @@ final class WaitCommand implements Callable<Integer> {
         Duration elapsed = Duration.ofNanos(now.getAsLong() - started);
         int n = polls.get(id).get();
         if (error != null) {
-            Outcome outcome = error instanceof TaskWatchTimeoutException
+            Outcome outcome = error instanceof WatchTimeoutException
                     ? Outcome.TIMED_OUT
                     : error.getCause() instanceof IllegalArgumentException ? Outcome.USAGE : Outcome.API_ERROR;
             return new TaskResult(id, outcome, seen, n, elapsed, String.valueOf(error.getMessage()));

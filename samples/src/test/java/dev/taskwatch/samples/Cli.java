@@ -3,7 +3,6 @@ package dev.taskwatch.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskJson;
 import dev.taskwatch.testkit.CatalogSimulator;
 import dev.taskwatch.testkit.ManualClock;
 import java.io.ByteArrayInputStream;
@@ -32,7 +31,7 @@ final class Cli {
             List<Task> tasks = new ArrayList<>();
             for (String line : out.split("\n")) {
                 if (!line.isEmpty()) {
-                    tasks.add(TaskJson.decode(line));
+                    tasks.add(Task.fromJson(line));
                 }
             }
             return tasks;

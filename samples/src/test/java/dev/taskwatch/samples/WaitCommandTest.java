@@ -3,7 +3,6 @@ package dev.taskwatch.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskJson;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.testkit.CatalogSimulator;
 import dev.taskwatch.testkit.Fault;
@@ -49,7 +48,7 @@ class WaitCommandTest {
             List<Task> tasks = new ArrayList<>();
             for (String line : out.split("\n")) {
                 if (!line.isEmpty()) {
-                    tasks.add(TaskJson.decode(line));
+                    tasks.add(Task.fromJson(line));
                 }
             }
             return tasks;

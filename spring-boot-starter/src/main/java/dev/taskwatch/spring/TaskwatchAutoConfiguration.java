@@ -43,7 +43,7 @@ import org.springframework.core.env.Environment;
  *   <li>Tracing: when Micrometer Observation is present and the application has one {@link ObservationRegistry}
  *       (Spring Boot's, with Actuator), each watch is one {@code taskwatch.watch} observation under the caller's.
  *   <li>Shutdown: when the context stops, before a web server's graceful shutdown, the watcher is closed, which ends
- *       every active watch with a {@code TaskWatchException} and sends no further poll; the client is closed after,
+ *       every active watch with a {@code WatchException} and sends no further poll; the client is closed after,
  *       when the beans are destroyed, releasing its connections.
  * </ul>
  */

@@ -1,6 +1,5 @@
 package dev.taskwatch.spring;
 
-import dev.taskwatch.reactor.ActiveWatch;
 import dev.taskwatch.reactor.TaskWatcher;
 import java.time.Duration;
 import java.util.List;
@@ -73,7 +72,7 @@ public final class TaskwatchEndpoint {
             @Nullable String nextPollIn,
             int subscribers) {
 
-        static Watch of(ActiveWatch watch) {
+        static Watch of(TaskWatcher.ActiveWatch watch) {
             Duration next = watch.nextPollIn();
             return new Watch(
                     watch.zoneId(),

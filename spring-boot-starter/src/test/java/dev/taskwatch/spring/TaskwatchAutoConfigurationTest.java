@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
-import dev.taskwatch.reactor.TaskWatchException;
 import dev.taskwatch.reactor.TaskWatcher;
+import dev.taskwatch.reactor.WatchException;
 import dev.taskwatch.reactor.WatchOptions;
 import dev.taskwatch.testkit.CatalogSimulator;
 import dev.taskwatch.testkit.ManualClock;
@@ -226,7 +225,7 @@ class TaskwatchAutoConfigurationTest {
                         .isInstanceOf(IllegalStateException.class);
                 StepVerifier.create(watcher.watch(ZONE, "task-1"))
                         .expectErrorSatisfies(e -> assertThat(e)
-                                .isInstanceOf(TaskWatchException.class)
+                                .isInstanceOf(WatchException.class)
                                 .hasMessageEndingWith("not started: the watcher is closed"))
                         .verify(Duration.ofSeconds(10));
                 assertThat(sim.requests()).isEmpty();
@@ -442,10 +441,11 @@ class TaskwatchAutoConfigurationTest {
         final AtomicInteger calls = new AtomicInteger();
 
         @Override
-        public Mono<TaskResponse> exchange(String zoneId, String taskId, @Nullable String clientRequestId) {
+        public Mono<CatalogTasksClient.Response> exchange(
+                String zoneId, String taskId, @Nullable String clientRequestId) {
             return Mono.fromSupplier(() -> {
                 calls.incrementAndGet();
-                return new TaskResponse(Task.of(taskId, TaskStatus.COMPLETED, "install-1"), null);
+                return new CatalogTasksClient.Response(Task.of(taskId, TaskStatus.COMPLETED, "install-1"), null);
             });
         }
     }
@@ -466,7 +466,8 @@ class TaskwatchAutoConfigurationTest {
                     .build();
             return new CatalogTasksClient() {
                 @Override
-                public Mono<TaskResponse> exchange(String zoneId, String taskId, @Nullable String clientRequestId) {
+                public Mono<CatalogTasksClient.Response> exchange(
+                        String zoneId, String taskId, @Nullable String clientRequestId) {
                     events.list.add("poll");
                     return real.exchange(zoneId, taskId, clientRequestId);
                 }

@@ -1,12 +1,12 @@
 package dev.taskwatch.temporal;
 
-import dev.taskwatch.core.SafeText;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.internal.SafeText;
 import dev.taskwatch.reactor.ResumePoint;
-import dev.taskwatch.reactor.TaskWatchException;
-import dev.taskwatch.reactor.TaskWatchTimeoutException;
 import dev.taskwatch.reactor.TaskWatcher;
+import dev.taskwatch.reactor.WatchException;
+import dev.taskwatch.reactor.WatchTimeoutException;
 import io.temporal.activity.ManualActivityCompletionClient;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityNotExistsException;
@@ -132,7 +132,7 @@ final class ActivityWait {
     }
 
     private void onError(Throwable error) {
-        if (error instanceof TaskWatchTimeoutException timeout && !ownTimeout) {
+        if (error instanceof WatchTimeoutException timeout && !ownTimeout) {
             // The schedule-to-close deadline: Temporal's own timer ends the activity now, with its TimeoutFailure.
             if (ending.compareAndSet(false, true)) {
                 log.debug("activity {} attempt {}: deadline reached, left to Temporal's timeout", activityId, attempt);
@@ -142,7 +142,7 @@ final class ActivityWait {
             return;
         }
         String message = SafeText.escape(String.valueOf(error.getMessage()), 2000);
-        boolean retryable = error instanceof TaskWatchException failure && failure.isTransient();
+        boolean retryable = error instanceof WatchException failure && failure.isTransient();
         end(() -> completion.fail(
                 retryable
                         ? ApplicationFailure.newFailure(message, CatalogTaskActivitiesImpl.WATCH_FAILED)

@@ -7,9 +7,9 @@ import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.guard.LiveTimers;
 import dev.taskwatch.reactor.ResumePoint;
-import dev.taskwatch.reactor.TaskWatchTimeoutException;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
+import dev.taskwatch.reactor.WatchTimeoutException;
 import dev.taskwatch.testkit.CatalogSimulator;
 import dev.taskwatch.testkit.ManualClock;
 import java.time.Duration;
@@ -116,7 +116,7 @@ class ResumeOverSimulatorTest {
         runUntil(second, () -> error.get() != null);
         assertThat(seen).containsExactly("pending", "running");
         assertThat(resumed).as("running is not reported twice").isEmpty();
-        assertThat(error.get()).isInstanceOf(TaskWatchTimeoutException.class);
+        assertThat(error.get()).isInstanceOf(WatchTimeoutException.class);
         assertThat(endedAtMillis.get()).as("the same deadline").isEqualTo(deadline.toEpochMilli());
         second.close();
     }

@@ -1,8 +1,6 @@
 package dev.taskwatch.testkit;
 
-import dev.taskwatch.core.Link;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskJson;
 import dev.taskwatch.core.TaskOperation;
 import dev.taskwatch.core.Warning;
 import java.math.BigDecimal;
@@ -73,7 +71,7 @@ public final class ScriptedTask {
     private @Nullable String packageSlug;
     private @Nullable BigDecimal packageVersion;
     private final List<Warning> warnings = new ArrayList<>();
-    private final List<Link> links = new ArrayList<>();
+    private final List<Task.Link> links = new ArrayList<>();
     private int notFoundFor;
     private final TreeMap<Integer, Fault> faults = new TreeMap<>();
     private double faultProbability;
@@ -186,7 +184,7 @@ public final class ScriptedTask {
     }
 
     /** Adds a link to the task's {@code 200} bodies. */
-    public synchronized ScriptedTask link(Link link) {
+    public synchronized ScriptedTask link(Task.Link link) {
         links.add(Objects.requireNonNull(link, "link"));
         return changed();
     }
@@ -423,7 +421,7 @@ public final class ScriptedTask {
                     s.packageSlug,
                     s.packageVersion,
                     s.warnings);
-            return TaskJson.encode(task).getBytes(StandardCharsets.UTF_8);
+            return task.toJson().getBytes(StandardCharsets.UTF_8);
         }
 
         /** The fault for request {@code n}, or null. */

@@ -7,7 +7,6 @@ import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.PoolProbe;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.core.guard.LiveTimers;
 import dev.taskwatch.reactor.TaskWatcher;
@@ -53,8 +52,8 @@ class CancellationLeakTest {
             requests.incrementAndGet();
             int i = Integer.parseInt(taskId.substring("task-".length()));
             return i % 2 == 0
-                    ? Mono.just(new TaskResponse(Task.of(taskId, TaskStatus.RUNNING, null), null))
-                    : Mono.<TaskResponse>never().doOnCancel(cancelledRequests::incrementAndGet);
+                    ? Mono.just(new CatalogTasksClient.Response(Task.of(taskId, TaskStatus.RUNNING, null), null))
+                    : Mono.<CatalogTasksClient.Response>never().doOnCancel(cancelledRequests::incrementAndGet);
         });
         LiveTimers timers = new LiveTimers(time);
         TaskWatcher watcher = TaskWatcher.create(source, options(timers));
@@ -102,7 +101,7 @@ class CancellationLeakTest {
             AtomicInteger sent = new AtomicInteger();
             AtomicInteger answered = new AtomicInteger();
             CatalogTasksClient counting = (zoneId, taskId, requestId) -> {
-                Mono<TaskResponse> exchange = client.exchange(zoneId, taskId, requestId);
+                Mono<CatalogTasksClient.Response> exchange = client.exchange(zoneId, taskId, requestId);
                 return Mono.defer(() -> {
                     sent.incrementAndGet();
                     return exchange.doOnNext(r -> answered.incrementAndGet());

@@ -6,7 +6,6 @@ import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.PoolProbe;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
@@ -586,8 +585,9 @@ class ChaosSoakTest {
         }
 
         @Override
-        public Mono<TaskResponse> exchange(String zoneId, String taskId, @Nullable String clientRequestId) {
-            Mono<TaskResponse> exchange = delegate.exchange(zoneId, taskId, clientRequestId);
+        public Mono<CatalogTasksClient.Response> exchange(
+                String zoneId, String taskId, @Nullable String clientRequestId) {
+            Mono<CatalogTasksClient.Response> exchange = delegate.exchange(zoneId, taskId, clientRequestId);
             return Mono.defer(() -> {
                 Ledger ledger = of(taskId);
                 int request = ledger.sent();

@@ -2,11 +2,11 @@ package dev.taskwatch.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskwatch.core.CatalogException;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
-import dev.taskwatch.core.TaskwatchException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class ChaosTest {
 
             List<Task> outcomes = Flux.range(0, 100)
                     .flatMap(i -> Mono.defer(() -> client.retrieve("zone-1", "task-" + i))
-                            .retryWhen(Retry.max(20).filter(e -> e instanceof TaskwatchException)))
+                            .retryWhen(Retry.max(20).filter(e -> e instanceof CatalogException)))
                     .collectList()
                     .block(Duration.ofSeconds(120));
 

@@ -12,7 +12,6 @@ import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.ErrorCode;
 import dev.taskwatch.core.PoolProbe;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskResponse;
 import dev.taskwatch.core.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -293,7 +292,8 @@ class FaultTest {
     void retryAfterHintOnScriptedAnswers() {
         task().retryAfter(Duration.ofSeconds(3));
 
-        TaskResponse response = client.exchange("zone-1", "task-1", null).block(Duration.ofSeconds(10));
+        CatalogTasksClient.Response response =
+                client.exchange("zone-1", "task-1", null).block(Duration.ofSeconds(10));
 
         assertThat(response.retryAfter()).isEqualTo(Duration.ofSeconds(3));
     }
@@ -302,7 +302,8 @@ class FaultTest {
     void retryAfterMillisHintOnScriptedAnswers() {
         task().retryAfterMillis(Duration.ofMillis(250));
 
-        TaskResponse response = client.exchange("zone-1", "task-1", null).block(Duration.ofSeconds(10));
+        CatalogTasksClient.Response response =
+                client.exchange("zone-1", "task-1", null).block(Duration.ofSeconds(10));
 
         assertThat(response.retryAfter()).isEqualTo(Duration.ofMillis(250));
     }

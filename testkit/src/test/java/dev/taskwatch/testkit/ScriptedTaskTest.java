@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.ErrorCode;
-import dev.taskwatch.core.Link;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskOperation;
 import dev.taskwatch.core.TaskStatus;
@@ -75,7 +74,7 @@ class ScriptedTaskTest {
                 .running(Duration.ofMinutes(1))
                 .packageInfo("pkg-1", "github", 7)
                 .warning("conflict", "adopted entity app-1 kept, not deleted")
-                .link(new Link("#app-1", "adopted", Map.of(), Map.of("en", "App 1"), null));
+                .link(new Task.Link("#app-1", "adopted", Map.of(), Map.of("en", "App 1"), null));
 
         Task task = retrieve("task-1");
 

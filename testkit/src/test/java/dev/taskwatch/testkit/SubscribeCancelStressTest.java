@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.PoolProbe;
-import dev.taskwatch.core.TaskResponse;
-import dev.taskwatch.reactor.TaskWatchException;
 import dev.taskwatch.reactor.TaskWatcher;
+import dev.taskwatch.reactor.WatchException;
 import dev.taskwatch.reactor.WatchOptions;
 import dev.taskwatch.reactor.WatcherProbe;
 import java.time.Duration;
@@ -53,7 +52,7 @@ class SubscribeCancelStressTest {
             sim.task(ZONE, TASK).pending(Duration.ofMillis(50)).running(Duration.ofDays(1));
             AtomicInteger sent = new AtomicInteger();
             CatalogTasksClient counting = (zoneId, taskId, requestId) -> {
-                Mono<TaskResponse> exchange = http.exchange(zoneId, taskId, requestId);
+                Mono<CatalogTasksClient.Response> exchange = http.exchange(zoneId, taskId, requestId);
                 return Mono.defer(() -> {
                     sent.incrementAndGet();
                     return exchange;
@@ -135,7 +134,7 @@ class SubscribeCancelStressTest {
                                     first.countDown();
                                 },
                                 error -> {
-                                    if (!(error instanceof TaskWatchException)) {
+                                    if (!(error instanceof WatchException)) {
                                         foreign.add(error);
                                     }
                                     first.countDown();

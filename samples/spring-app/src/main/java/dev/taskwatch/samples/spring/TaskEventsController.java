@@ -1,11 +1,10 @@
 package dev.taskwatch.samples.spring;
 
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskJson;
 import dev.taskwatch.core.TaskStatus;
-import dev.taskwatch.reactor.TaskWatchException;
-import dev.taskwatch.reactor.TaskWatchTimeoutException;
 import dev.taskwatch.reactor.TaskWatcher;
+import dev.taskwatch.reactor.WatchException;
+import dev.taskwatch.reactor.WatchTimeoutException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -44,11 +43,11 @@ final class TaskEventsController {
     @GetMapping(path = "/zones/{zone}/tasks/{task}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<String>> events(@PathVariable String zone, @PathVariable String task) {
         return watcher.watch(zone, task)
-                .map(t -> ServerSentEvent.builder(TaskJson.encode(t))
+                .map(t -> ServerSentEvent.builder(t.toJson())
                         .event(t.statusValue())
                         .build())
                 .onErrorResume(
-                        TaskWatchException.class,
+                        WatchException.class,
                         e -> Mono.just(ServerSentEvent.builder(error(e.getMessage(), e.lastTask()))
                                 .event("error")
                                 .build()));
@@ -64,9 +63,9 @@ final class TaskEventsController {
         return watcher.awaitTerminal(zone, task)
                 .map(t -> ResponseEntity.status(t.status() == TaskStatus.FAILED ? HttpStatus.CONFLICT : HttpStatus.OK)
                         .contentType(MediaType.APPLICATION_JSON)
-                        .body(TaskJson.encode(t)))
+                        .body(t.toJson()))
                 .onErrorResume(
-                        TaskWatchException.class,
+                        WatchException.class,
                         e -> Mono.just(ResponseEntity.status(status(e))
                                 .contentType(MediaType.APPLICATION_JSON)
                                 .body(error(e.getMessage(), e.lastTask()))));
@@ -80,8 +79,8 @@ final class TaskEventsController {
                 .body(error(e.getMessage(), null));
     }
 
-    private static HttpStatus status(TaskWatchException e) {
-        if (e instanceof TaskWatchTimeoutException) {
+    private static HttpStatus status(WatchException e) {
+        if (e instanceof WatchTimeoutException) {
             return HttpStatus.GATEWAY_TIMEOUT;
         }
         // Without a cause the watch was cut short here (the watcher closed); with one, the API or the network ended it.
@@ -93,7 +92,7 @@ final class TaskEventsController {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message == null ? "watch failed" : message);
         if (last != null) {
-            body.put("last_task", JSON.readTree(TaskJson.encode(last)));
+            body.put("last_task", JSON.readTree(last.toJson()));
         }
         return JSON.writeValueAsString(body);
     }

@@ -2,7 +2,6 @@ package dev.taskwatch.samples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskwatch.reactor.ActiveWatch;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.testkit.CatalogSimulator;
 import dev.taskwatch.testkit.ManualClock;
@@ -259,7 +258,7 @@ class TaskEventsControllerTest {
         return JSON.readTree(text);
     }
 
-    private List<ActiveWatch> watching(String task) {
+    private List<TaskWatcher.ActiveWatch> watching(String task) {
         return watcher.activeWatches().stream()
                 .filter(w -> w.taskId().equals(task))
                 .toList();

@@ -1,4 +1,4 @@
-package dev.taskwatch.core;
+package dev.taskwatch.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.taskwatch.core;
+package dev.taskwatch.core.internal;
 
 /**
  * Text from a server or a caller made safe for a log line, an exception message or a terminal.
@@ -10,12 +10,9 @@ package dev.taskwatch.core;
  * So a status of {@code "running\r\n[main] INFO forged"} stays on one line, an ANSI escape sequence never reaches a
  * terminal, and text can be neither reordered nor hidden. Everything else (accents, other scripts, emoji) is kept.
  *
- * <p>Public because the client, the watcher and the {@code taskwatch} command print the same kinds of server text and
- * must do it by one rule; an application printing a {@link Task}'s fields can use it too:
- *
- * <pre>{@code
- * log.warn("install failed: {}", SafeText.escape(task.errorMessage(), 500));
- * }</pre>
+ * <p>In an {@code internal} package: public only so that taskwatch's own modules (the client, the watcher, the
+ * {@code taskwatch} command, the Temporal activities) print server text by one rule. Not a supported API: it may
+ * change in any release and is outside the compatibility check.
  */
 public final class SafeText {
 

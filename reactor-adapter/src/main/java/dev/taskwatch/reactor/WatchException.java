@@ -1,7 +1,7 @@
 package dev.taskwatch.reactor;
 
+import dev.taskwatch.core.CatalogException;
 import dev.taskwatch.core.Task;
-import dev.taskwatch.core.TaskwatchException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #isTransient()} is the cause's: a watch that ended on a run of {@code 503}s may succeed if started again,
  * one that ended on a {@code 401} will not.
  */
-public class TaskWatchException extends TaskwatchException {
+public class WatchException extends CatalogException {
 
     private static final long serialVersionUID = 1L;
 
@@ -25,11 +25,11 @@ public class TaskWatchException extends TaskwatchException {
      * @param lastTask the last task seen, or {@code null} if no poll succeeded
      * @param polls how many requests the watch made
      */
-    public TaskWatchException(String message, @Nullable Throwable cause, @Nullable Task lastTask, int polls) {
-        this(message, cause, lastTask, polls, cause instanceof TaskwatchException t && t.isTransient());
+    public WatchException(String message, @Nullable Throwable cause, @Nullable Task lastTask, int polls) {
+        this(message, cause, lastTask, polls, cause instanceof CatalogException t && t.isTransient());
     }
 
-    TaskWatchException(
+    WatchException(
             String message, @Nullable Throwable cause, @Nullable Task lastTask, int polls, boolean transientFailure) {
         super(message, cause, transientFailure);
         this.lastTask = lastTask;

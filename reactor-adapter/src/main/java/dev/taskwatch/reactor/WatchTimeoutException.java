@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * A watch reached its {@link WatchOptions#timeout(Duration) timeout} before the task ended, or the server asked to be
  * polled again only after it. Transient: the task may still end later.
  */
-public class TaskWatchTimeoutException extends TaskWatchException {
+public final class WatchTimeoutException extends WatchException {
 
     private static final long serialVersionUID = 1L;
 
@@ -24,7 +24,7 @@ public class TaskWatchTimeoutException extends TaskWatchException {
      * @param polls how many requests the watch made
      * @param cause the failure whose retry hint reached past the deadline, if any
      */
-    public TaskWatchTimeoutException(
+    public WatchTimeoutException(
             String message,
             Duration timeout,
             Duration elapsed,

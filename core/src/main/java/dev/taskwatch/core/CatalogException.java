@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * The base of every exception taskwatch signals. {@link #isTransient()} says whether trying again later may succeed.
  * Messages never contain credentials.
  */
-public abstract class TaskwatchException extends RuntimeException {
+public abstract class CatalogException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
@@ -17,7 +17,7 @@ public abstract class TaskwatchException extends RuntimeException {
      * @param cause the underlying failure, if any
      * @param transientFailure whether a later attempt may succeed
      */
-    protected TaskwatchException(String message, @Nullable Throwable cause, boolean transientFailure) {
+    protected CatalogException(String message, @Nullable Throwable cause, boolean transientFailure) {
         super(message, cause);
         this.transientFailure = transientFailure;
     }
