@@ -55,7 +55,7 @@ public interface CatalogTasksClient extends AutoCloseable {
      *     with control and invisible characters escaped
      */
     static String requireValidId(String id, String name) {
-        return HeaderValues.requireId(id, name);
+        return RequestValues.requireId(id, name);
     }
 
     /**

@@ -26,7 +26,7 @@ public sealed interface Credentials permits NoCredentials, BearerCredentials, Cl
      * @throws IllegalArgumentException if the token is blank or contains characters not allowed in a header
      */
     static Credentials bearer(String token) {
-        return new BearerCredentials(HeaderValues.requireToken(token, "token"));
+        return new BearerCredentials(RequestValues.requireToken(token, "token"));
     }
 
     /**
@@ -38,8 +38,8 @@ public sealed interface Credentials permits NoCredentials, BearerCredentials, Cl
      */
     static Credentials clientCredentials(String clientId, String clientSecret) {
         return new ClientCredentials(
-                HeaderValues.requireToken(clientId, "clientId"),
-                HeaderValues.requireToken(clientSecret, "clientSecret"));
+                RequestValues.requireToken(clientId, "clientId"),
+                RequestValues.requireToken(clientSecret, "clientSecret"));
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.transport.AddressUtils;
 
-/** Base URL rules: what is accepted, where credentials may go, and how request paths are built. */
+/** Base URL rules: what is accepted, where credentials may go, and where requests go. */
 final class Endpoint {
 
     private Endpoint() {}
@@ -75,16 +75,12 @@ final class Endpoint {
                 || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
-    /** The path of a task, relative to the base URL's path prefix. */
-    static String taskPath(URI baseUrl, String zoneId, String taskId) {
-        return prefix(baseUrl) + "/zones/" + zoneId + "/catalog_tasks/" + taskId;
-    }
-
     static String tokenPath(URI baseUrl) {
-        return prefix(baseUrl) + "/service-account-token";
+        return pathPrefix(baseUrl) + "/service-account-token";
     }
 
-    private static String prefix(URI baseUrl) {
+    /** The path every request starts with: the base URL's, without a trailing slash ({@link #requireBaseUrl}). */
+    static String pathPrefix(URI baseUrl) {
         String path = baseUrl.getRawPath();
         return path == null ? "" : path;
     }

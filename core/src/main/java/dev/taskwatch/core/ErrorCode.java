@@ -32,11 +32,6 @@ public enum ErrorCode {
 
     /** The code for a wire value; {@link #UNKNOWN} for anything unrecognised, including {@code null}. */
     public static ErrorCode fromWire(@Nullable String value) {
-        for (ErrorCode c : values()) {
-            if (c.wireValue != null && c.wireValue.equals(value)) {
-                return c;
-            }
-        }
-        return UNKNOWN;
+        return WireValues.fromWire(values(), ErrorCode::wireValue, value, UNKNOWN);
     }
 }

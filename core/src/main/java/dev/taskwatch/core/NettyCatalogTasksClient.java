@@ -1,6 +1,7 @@
 package dev.taskwatch.core;
 
 import dev.taskwatch.core.internal.SafeText;
+import dev.taskwatch.core.internal.TaskRequests;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -12,7 +13,6 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +39,7 @@ import reactor.util.context.Context;
  * constant headers and a fixed remote address (so a request only adds its path, which Reactor Netty then takes as
  * is, without parsing an absolute URL per request). A poll builds its path, and one small chain of operators.
  */
-final class NettyCatalogTasksClient implements CatalogTasksClient {
+final class NettyCatalogTasksClient implements CatalogTasksClient, TaskRequests.Prefixed {
 
     private static final Logger log = LoggerFactory.getLogger(CatalogTasksClient.class);
     static final String USER_AGENT = "taskwatch/" + version();
@@ -68,7 +68,9 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
             int maxResponseBytes,
             int maxConnections,
             Clock clock) {
-        TaskCodec.load(); // on the builder's thread, not on an event loop
+        // Jackson's first use on the builder's thread, not on an event loop.
+        TaskDecoder.load();
+        TaskEncoder.load();
         this.baseUrl = baseUrl;
         this.credentials = credentials;
         this.responseTimeout = responseTimeout;
@@ -158,12 +160,12 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
 
     @Override
     public Mono<CatalogTasksClient.Response> exchange(String zoneId, String taskId, @Nullable String clientRequestId) {
-        HeaderValues.requireId(zoneId, "zoneId");
-        HeaderValues.requireId(taskId, "taskId");
+        RequestValues.requireId(zoneId, "zoneId");
+        RequestValues.requireId(taskId, "taskId");
         if (clientRequestId != null) {
-            HeaderValues.requireClientRequestId(clientRequestId);
+            RequestValues.requireClientRequestId(clientRequestId);
         }
-        Exchange exchange = new Exchange(Endpoint.taskPath(baseUrl, zoneId, taskId), taskId, clientRequestId);
+        Exchange exchange = new Exchange(TaskRequests.path(pathPrefix(), zoneId, taskId), taskId, clientRequestId);
         // Checked at subscription, not here: a Mono built before close() may be subscribed after it. Without this
         // check Reactor Netty would quietly recreate the disposed pool, and nothing would ever release it.
         return Mono.defer(() -> closed
@@ -189,6 +191,11 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                             return tokenSource.token().flatMap(fresh -> exchange.send(fresh.header()));
                         }))
                 .onErrorMap(CatalogException.class, e -> redactor.scrub(e, null));
+    }
+
+    @Override
+    public String pathPrefix() {
+        return Endpoint.pathPrefix(baseUrl);
     }
 
     @Override
@@ -249,7 +256,7 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
 
         /** The request line for messages, such as {@code GET /zones/z1/catalog_tasks/t1}; built only when needed. */
         String request() {
-            return "GET " + path;
+            return TaskRequests.line(path);
         }
 
         /** @param authorization the {@code Authorization} value for this request only (an OAuth2 token), or null */
@@ -306,55 +313,42 @@ final class NettyCatalogTasksClient implements CatalogTasksClient {
                 // Reactor Netty skips only 100 Continue; any other interim response (102 Processing, 103 Early Hints)
                 // reaches us as if it were the answer, and the final response behind it is discarded. Not a definite
                 // answer from the API, so transient (the next poll will likely see the real one), never a fatal error.
-                return Bodies.readDetail(headers, body, maxResponseBytes)
+                return CappedBody.readDetail(headers, body, maxResponseBytes)
                         .then(Mono.error(() -> new CatalogProtocolException(
                                 request() + " → " + status + ", an interim (1xx) response in place of the final one",
                                 null,
                                 true)));
             }
             if (status == 200) {
-                return Bodies.readCapped(headers, body, maxResponseBytes, () -> request() + " → 200")
+                return CappedBody.read(headers, body, maxResponseBytes, () -> request() + " → 200")
                         .map(bytes -> new CatalogTasksClient.Response(decode(bytes), hint));
             }
             if (status == 303) {
                 // 303 means completed. The body is drained (so the connection can be reused), never followed.
-                String installId = Locations.installId(headers.get(HttpHeaderNames.LOCATION));
-                return Bodies.readDetail(headers, body, maxResponseBytes)
+                String installId = InstallLocation.installId(headers.get(HttpHeaderNames.LOCATION));
+                return CappedBody.readDetail(headers, body, maxResponseBytes)
                         .thenReturn(new CatalogTasksClient.Response(
                                 Task.of(taskId, TaskStatus.COMPLETED, installId), hint));
             }
-            return Bodies.readDetail(headers, body, maxResponseBytes)
-                    .flatMap(bytes -> Mono.error(apiError(status, headers, bytes, hint)));
+            return CappedBody.readDetail(headers, body, maxResponseBytes)
+                    .flatMap(bytes -> Mono.error(ApiErrors.from(request(), status, headers, bytes, hint)));
         }
 
-        private Task decode(BodyBuffer body) {
+        private Task decode(CappedBody body) {
             Task task;
             try {
-                task = TaskCodec.decodeTask(body.array(), 0, body.size());
-            } catch (TaskCodec.MalformedException e) {
+                task = TaskDecoder.decodeTask(body.array(), 0, body.size());
+            } catch (StrictJson.MalformedException e) {
                 throw new CatalogProtocolException(
                         request() + " → 200 with an invalid Task: " + e.getMessage(), e, true);
             }
             if (!task.id().equals(taskId)) {
                 throw new CatalogProtocolException(
-                        request() + " → 200 with a Task for another id: " + HeaderValues.quote(task.id()), null, false);
+                        request() + " → 200 with a Task for another id: " + RequestValues.quote(task.id()),
+                        null,
+                        false);
             }
             return task;
-        }
-
-        private CatalogApiException apiError(
-                int status, HttpHeaders headers, BodyBuffer bytes, @Nullable Duration hint) {
-            Warning body = TaskCodec.decodeErrorLeniently(bytes.array(), 0, bytes.size());
-            String requestId =
-                    body != null && body.requestId() != null ? body.requestId() : headers.get("X-Request-ID");
-            return new CatalogApiException(
-                    request(),
-                    status,
-                    body == null ? null : body.codeValue(),
-                    body == null ? null : body.message(),
-                    body == null ? List.of() : body.details(),
-                    requestId,
-                    hint);
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.taskwatch.core;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -31,9 +29,7 @@ final class Redactor {
             secrets.add(cc.clientSecret());
             // Half of a secret and often a recognisable one; it is also inside the Basic value below.
             secrets.add(cc.clientId());
-            secrets.add(Base64.getEncoder()
-                    .encodeToString((TokenSource.form(cc.clientId()) + ":" + TokenSource.form(cc.clientSecret()))
-                            .getBytes(StandardCharsets.UTF_8)));
+            secrets.add(cc.basicCredential());
         }
         return new Redactor(secrets);
     }

@@ -54,9 +54,8 @@ final class RetryHints {
             return null;
         }
         String v = value.trim();
-        // No length limit here: every digit string is a number, and one too long for a long is clamped by the caller
-        // like any other enormous hint (Netty already caps a header line at 8 KiB). A limit used to make 41 digits
-        // "no hint" while 40 digits meant "a day".
+        // No length limit: every digit string is a number, and one too long for a long is clamped by the caller like
+        // any other enormous hint (Netty already caps a header line at 8 KiB), so more digits never mean less wait.
         if (v.isEmpty()) {
             return null;
         }

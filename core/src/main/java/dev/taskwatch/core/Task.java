@@ -96,7 +96,7 @@ public record Task(
      * }</pre>
      */
     public String toJson() {
-        return TaskCodec.encodeTask(this);
+        return TaskEncoder.encodeTask(this);
     }
 
     /**
@@ -108,8 +108,8 @@ public record Task(
     public static Task fromJson(String json) {
         Objects.requireNonNull(json, "json");
         try {
-            return TaskCodec.decodeTask(json.getBytes(StandardCharsets.UTF_8));
-        } catch (TaskCodec.MalformedException e) {
+            return TaskDecoder.decodeTask(json.getBytes(StandardCharsets.UTF_8));
+        } catch (StrictJson.MalformedException e) {
             throw new CatalogProtocolException("invalid Task JSON: " + e.getMessage(), e, false);
         }
     }

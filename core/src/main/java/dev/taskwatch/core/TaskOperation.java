@@ -22,11 +22,6 @@ public enum TaskOperation {
 
     /** The operation for a wire value; {@link #UNKNOWN} for anything unrecognised, including {@code null}. */
     public static TaskOperation fromWire(@Nullable String value) {
-        for (TaskOperation o : values()) {
-            if (o.wireValue != null && o.wireValue.equals(value)) {
-                return o;
-            }
-        }
-        return UNKNOWN;
+        return WireValues.fromWire(values(), TaskOperation::wireValue, value, UNKNOWN);
     }
 }

@@ -44,11 +44,6 @@ public enum TaskStatus {
 
     /** The status for a wire value; {@link #UNKNOWN} for anything unrecognised, including {@code null}. */
     public static TaskStatus fromWire(@Nullable String value) {
-        for (TaskStatus s : values()) {
-            if (s.wireValue != null && s.wireValue.equals(value)) {
-                return s;
-            }
-        }
-        return UNKNOWN;
+        return WireValues.fromWire(values(), TaskStatus::wireValue, value, UNKNOWN);
     }
 }

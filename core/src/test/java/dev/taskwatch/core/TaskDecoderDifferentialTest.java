@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link TaskCodec}'s streaming decoder against the tree decoder it replaced ({@link TreeDecoderOracle}), on every
+ * {@link TaskDecoder}'s streaming decoder against the tree decoder it replaced ({@link TreeDecoderOracle}), on every
  * document the tests have: the fixtures, the bodies of {@link HostileResponseCorpusTest}'s corpus, the malformed
  * documents of {@link TaskJsonTest}, the variants below, and every truncation of the valid ones. Both must give the
  * same outcome: equal Tasks (number types and {@code BigDecimal} scales included), or the same error message, with two
@@ -141,7 +141,7 @@ class TaskDecoderDifferentialTest {
     @MethodSource("documents")
     void decodesEachDocumentLikeTheTreeDecoder(String name, byte[] json) {
         Outcome expected = oracle(json);
-        Outcome actual = outcome(() -> TaskCodec.decodeTask(json));
+        Outcome actual = outcome(() -> TaskDecoder.decodeTask(json));
 
         if (FIRST_PROBLEM_IN_DOCUMENT_ORDER.contains(name)) {
             assertThat(actual.error()).isNotNull().isNotEqualTo(expected.error());
@@ -154,7 +154,7 @@ class TaskDecoderDifferentialTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("documents")
     void readsEachDocumentAsAnErrorBodyLikeTheTreeDecoder(String name, byte[] json) {
-        assertThat(TaskCodec.decodeErrorLeniently(json, 0, json.length))
+        assertThat(ApiErrors.decodeLeniently(json, 0, json.length))
                 .isEqualTo(TreeDecoderOracle.decodeErrorLeniently(json));
     }
 
@@ -171,7 +171,7 @@ class TaskDecoderDifferentialTest {
         for (int length = 0; length < end; length++) {
             byte[] cut = Arrays.copyOf(json, length);
             Outcome expected = oracle(cut);
-            assertThat(outcome(() -> TaskCodec.decodeTask(cut)))
+            assertThat(outcome(() -> TaskDecoder.decodeTask(cut)))
                     .as("cut after %d bytes", length)
                     .isEqualTo(expected)
                     .satisfies(o -> assertThat(o.error()).isNotNull());
@@ -244,8 +244,8 @@ class TaskDecoderDifferentialTest {
         }
         Instant actual;
         try {
-            actual = TaskCodec.parseTimestamp(wire, "t");
-        } catch (TaskCodec.MalformedException e) {
+            actual = StrictJson.parseTimestamp(wire, "t");
+        } catch (StrictJson.MalformedException e) {
             actual = null;
         }
 
@@ -258,7 +258,7 @@ class TaskDecoderDifferentialTest {
     record Outcome(@Nullable Task task, @Nullable String error) {}
 
     interface Decode {
-        Task run() throws TaskCodec.MalformedException;
+        Task run() throws StrictJson.MalformedException;
     }
 
     /** The oracle's outcome, its message for content after the object in our words. */
@@ -272,15 +272,15 @@ class TaskDecoderDifferentialTest {
     static Outcome outcome(Decode decode) {
         try {
             return new Outcome(decode.run(), null);
-        } catch (TaskCodec.MalformedException e) {
+        } catch (StrictJson.MalformedException e) {
             return new Outcome(null, e.getMessage());
         }
     }
 
     private static Instant parse(String wire) {
         try {
-            return TaskCodec.parseTimestamp(wire, "t");
-        } catch (TaskCodec.MalformedException e) {
+            return StrictJson.parseTimestamp(wire, "t");
+        } catch (StrictJson.MalformedException e) {
             throw new AssertionError(wire, e);
         }
     }

@@ -313,8 +313,8 @@ class TaskJsonTest {
         json[head.length + 1] = (byte) 0x28;
         System.arraycopy(tail, 0, json, head.length + 2, tail.length);
 
-        assertThatThrownBy(() -> TaskCodec.decodeTask(json))
-                .isInstanceOf(TaskCodec.MalformedException.class)
+        assertThatThrownBy(() -> TaskDecoder.decodeTask(json))
+                .isInstanceOf(StrictJson.MalformedException.class)
                 .hasMessageContaining("UTF-8");
     }
 

@@ -1,6 +1,6 @@
 package dev.taskwatch.core;
 
-import dev.taskwatch.core.TaskCodec.MalformedException;
+import dev.taskwatch.core.StrictJson.MalformedException;
 import dev.taskwatch.core.internal.SafeText;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The reference for {@link TaskCodec}'s streaming decoder: the decoder it replaced, reading Jackson's tree and mapping
- * it by hand, kept unchanged (timestamps aside, which both parse with {@link TaskCodec#parseTimestamp}) so that
+ * The reference for {@link TaskDecoder}'s streaming decoder: the decoder it replaced, reading Jackson's tree and mapping
+ * it by hand, kept unchanged (timestamps aside, which both parse with {@link StrictJson#parseTimestamp}) so that
  * {@link TaskDecoderDifferentialTest} can check the two agree on every document it has.
  */
 final class TreeDecoderOracle {
@@ -169,7 +169,7 @@ final class TreeDecoderOracle {
         if (value == null) {
             return null;
         }
-        return TaskCodec.parseTimestamp(value, name);
+        return StrictJson.parseTimestamp(value, name);
     }
 
     private static <T> List<T> list(JsonNode node, String name, Reader<T> reader) throws MalformedException {

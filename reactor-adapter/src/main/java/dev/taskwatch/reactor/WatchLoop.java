@@ -4,6 +4,7 @@ import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.internal.TaskRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
@@ -343,7 +344,7 @@ final class WatchLoop implements Runnable {
         return failure != null
                 ? failure
                 : new CatalogTransportException(
-                        "GET /zones/" + key.zoneId() + "/catalog_tasks/" + key.taskId() + " ended without a response",
+                        TaskRequests.line(watcher.client(), key.zoneId(), key.taskId()) + " ended without a response",
                         null,
                         true);
     }

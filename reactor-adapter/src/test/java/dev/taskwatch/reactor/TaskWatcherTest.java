@@ -11,10 +11,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskwatch.core.CatalogApiException;
 import dev.taskwatch.core.CatalogProtocolException;
+import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.core.guard.LiveTimers;
+import dev.taskwatch.core.internal.TaskRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -392,6 +394,30 @@ class TaskWatcherTest {
                 .expectComplete()
                 .verify(WAIT);
         assertThat(client.calls).hasValue(2);
+    }
+
+    @Test
+    void anExchangeThatEndsWithoutAResponseNamesTheRequestUnderTheClientsBasePath() {
+        class UnderV1 implements CatalogTasksClient, TaskRequests.Prefixed {
+            @Override
+            public Mono<CatalogTasksClient.Response> exchange(String zoneId, String taskId, String clientRequestId) {
+                return Mono.empty();
+            }
+
+            @Override
+            public String pathPrefix() {
+                return "/v1";
+            }
+        }
+
+        StepVerifier.withVirtualTime(() -> TaskWatcher.create(new UnderV1(), NO_JITTER.maxConsecutiveErrors(0))
+                        .watch(ZONE, TASK))
+                .expectErrorSatisfies(e -> assertThat(e)
+                        .isInstanceOf(WatchException.class)
+                        .cause()
+                        .isInstanceOf(CatalogTransportException.class)
+                        .hasMessage("GET /v1/zones/" + ZONE + "/catalog_tasks/" + TASK + " ended without a response"))
+                .verify(WAIT);
     }
 
     @Test

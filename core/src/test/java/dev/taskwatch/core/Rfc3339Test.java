@@ -17,10 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The allocation-free timestamp parser against {@code DateTimeFormatter}, the reference it stands in for: it must take
  * the usual shapes itself, and for anything it takes, agree with the formatter to the nanosecond. Its mistakes could
- * not show through {@code TaskCodec.parseTimestamp} alone, whose fallback to the formatter would hide a fast path that
+ * not show through {@code Rfc3339.parse} alone, whose fallback to the formatter would hide a fast path that
  * gives up too often, and a wrong answer only where the inputs happen to differ.
  */
-class TimestampFastPathTest {
+class Rfc3339Test {
 
     @ParameterizedTest
     @ValueSource(
@@ -46,7 +46,7 @@ class TimestampFastPathTest {
                 "2026-12-01T00:00:00+01:00",
             })
     void usualShapesTakeTheFastPathAndAgreeWithTheFormatter(String value) {
-        assertThat(TaskCodec.fastTimestamp(value)).isNotNull().isEqualTo(reference(value));
+        assertThat(Rfc3339.parseFast(value)).isNotNull().isEqualTo(reference(value));
     }
 
     @ParameterizedTest
@@ -81,7 +81,7 @@ class TimestampFastPathTest {
                 "20261-12-01T10:20:30Z",
             })
     void unusualOrInvalidShapesAreLeftToTheFormatter(String value) {
-        assertThat(TaskCodec.fastTimestamp(value)).isNull();
+        assertThat(Rfc3339.parseFast(value)).isNull();
     }
 
     @Test
@@ -126,7 +126,7 @@ class TimestampFastPathTest {
                     digits == 0 ? "" : "." + String.format(Locale.ROOT, "%0" + digits + "d", fraction),
                     offset.getTotalSeconds() == 0 && random.nextBoolean() ? "Z" : zone(offsetMinutes));
 
-            assertThat(TaskCodec.fastTimestamp(value)).as(value).isNotNull().isEqualTo(reference(value));
+            assertThat(Rfc3339.parseFast(value)).as(value).isNotNull().isEqualTo(reference(value));
         }
     }
 
@@ -136,7 +136,7 @@ class TimestampFastPathTest {
     }
 
     private static void assertAgrees(String value) {
-        Instant fast = TaskCodec.fastTimestamp(value);
+        Instant fast = Rfc3339.parseFast(value);
         Instant reference = reference(value);
         if (reference == null) {
             assertThat(fast).as("the formatter rejects %s", value).isNull();

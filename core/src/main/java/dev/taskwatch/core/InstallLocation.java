@@ -5,14 +5,13 @@ import java.net.URISyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /** Reads the install id from a 303's {@code Location}; never follows it. */
-final class Locations {
+final class InstallLocation {
 
-    private Locations() {}
+    private InstallLocation() {}
 
     /**
      * The last path segment of {@code …/installs/{install_id}}, if it is a valid id and follows an {@code installs}
-     * segment. A missing or unreadable
-     * {@code Location} gives {@code null}: the 303 still means completed.
+     * segment. A missing or unreadable {@code Location} gives {@code null}: the 303 still means completed.
      */
     static @Nullable String installId(@Nullable String location) {
         if (location == null || location.isBlank()) {
@@ -40,7 +39,7 @@ final class Locations {
             return null;
         }
         try {
-            return HeaderValues.requireId(last, "installId");
+            return RequestValues.requireId(last, "installId");
         } catch (IllegalArgumentException e) {
             return null;
         }

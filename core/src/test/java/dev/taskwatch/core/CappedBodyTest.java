@@ -11,21 +11,21 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Chunks in, one body out: the same bytes however the body was split, and never more than the cap. */
-class BodyBufferTest {
+class CappedBodyTest {
 
     private static final byte[] TASK =
             Fixtures.read("task-running-all-fields.json").getBytes(StandardCharsets.UTF_8);
 
     @Test
     void bodySplitAtEveryByteBoundaryDecodesTheSame() throws Exception {
-        Task whole = TaskCodec.decodeTask(TASK);
+        Task whole = TaskDecoder.decodeTask(TASK);
         for (long declared : new long[] {TASK.length, -1}) {
             for (int split = 0; split <= TASK.length; split++) {
-                BodyBuffer body = new BodyBuffer(1024 * 1024, declared);
+                CappedBody body = new CappedBody(1024 * 1024, declared);
                 append(body, direct(TASK, 0, split));
                 append(body, direct(TASK, split, TASK.length - split));
 
-                assertThat(TaskCodec.decodeTask(body.array(), 0, body.size()))
+                assertThat(TaskDecoder.decodeTask(body.array(), 0, body.size()))
                         .as("split at %d, declared %d", split, declared)
                         .isEqualTo(whole);
             }
@@ -35,13 +35,13 @@ class BodyBufferTest {
     @Test
     void bodyInOneByteChunksDecodesTheSame() throws Exception {
         for (long declared : new long[] {TASK.length, -1}) {
-            BodyBuffer body = new BodyBuffer(1024 * 1024, declared);
+            CappedBody body = new CappedBody(1024 * 1024, declared);
             for (int i = 0; i < TASK.length; i++) {
                 append(body, direct(TASK, i, 1));
             }
 
             assertThat(Arrays.copyOf(body.array(), body.size())).isEqualTo(TASK);
-            assertThat(TaskCodec.decodeTask(body.array(), 0, body.size())).isEqualTo(TaskCodec.decodeTask(TASK));
+            assertThat(TaskDecoder.decodeTask(body.array(), 0, body.size())).isEqualTo(TaskDecoder.decodeTask(TASK));
         }
     }
 
@@ -50,7 +50,7 @@ class BodyBufferTest {
         ByteBuf chunk = Unpooled.copiedBuffer("xx{}", StandardCharsets.US_ASCII);
         try {
             chunk.readerIndex(2);
-            BodyBuffer body = new BodyBuffer(1024, -1).append(chunk);
+            CappedBody body = new CappedBody(1024, -1).append(chunk);
 
             assertThat(new String(body.array(), 0, body.size(), StandardCharsets.US_ASCII))
                     .isEqualTo("{}");
@@ -62,19 +62,19 @@ class BodyBufferTest {
 
     @Test
     void bodyOfExactlyTheCapIsAcceptedAndOneByteMoreIsNot() {
-        BodyBuffer body = new BodyBuffer(1024, -1);
+        CappedBody body = new CappedBody(1024, -1);
         append(body, direct(new byte[1000], 0, 1000));
         append(body, direct(new byte[24], 0, 24));
 
         assertThat(body.size()).isEqualTo(1024);
         assertThatThrownBy(() -> append(body, direct(new byte[1], 0, 1)))
-                .isInstanceOf(BodyBuffer.TooLargeException.class);
+                .isInstanceOf(CappedBody.TooLargeException.class);
         assertThat(body.size()).isEqualTo(1024);
     }
 
     @Test
     void declaredLengthArrivingInOneChunkFillsOneExactArray() {
-        BodyBuffer body = new BodyBuffer(1024 * 1024, TASK.length);
+        CappedBody body = new CappedBody(1024 * 1024, TASK.length);
         append(body, direct(TASK, 0, TASK.length));
 
         assertThat(body.array()).hasSize(TASK.length);
@@ -82,7 +82,7 @@ class BodyBufferTest {
 
     @Test
     void largeDeclaredLengthIsNotAllocatedBeforeItsBytesArrive() {
-        BodyBuffer body = new BodyBuffer(1024 * 1024, 1024 * 1024);
+        CappedBody body = new CappedBody(1024 * 1024, 1024 * 1024);
         int received = 0;
         for (int chunk : List.of(100, 900, 8192, 8192)) {
             append(body, direct(new byte[chunk], 0, chunk));
@@ -96,12 +96,12 @@ class BodyBufferTest {
 
     @Test
     void emptyBodyIsEmpty() {
-        assertThat(BodyBuffer.empty().size()).isZero();
-        assertThat(new BodyBuffer(1024, 0).size()).isZero();
+        assertThat(CappedBody.empty().size()).isZero();
+        assertThat(new CappedBody(1024, 0).size()).isZero();
     }
 
     /** Appends like Reactor Netty delivers: the chunk is released once the consumer returns. */
-    private static void append(BodyBuffer body, ByteBuf chunk) {
+    private static void append(CappedBody body, ByteBuf chunk) {
         try {
             body.append(chunk);
         } finally {

@@ -3,26 +3,30 @@ package dev.taskwatch.core;
 import dev.taskwatch.core.internal.SafeText;
 import java.util.Objects;
 
-/** Validation of everything that ends up in a URL path or a header, done before any I/O. */
-final class HeaderValues {
+/**
+ * What the client puts into a request, checked before any I/O: ids that go into a path segment, the client request id
+ * and the secrets that go into headers. A refusal shows the value as {@link #quote} does.
+ */
+final class RequestValues {
 
-    private static final int MAX_REQUEST_ID = 128;
+    /** The longest id or client request id accepted. */
+    private static final int MAX_LENGTH = 128;
 
-    private HeaderValues() {}
+    private RequestValues() {}
 
     /** An id safe to put in a path segment as is: 1–128 unreserved characters, not {@code .} or {@code ..}. */
     static String requireId(String value, String name) {
         Objects.requireNonNull(value, name);
         if (!isId(value) || value.equals(".") || value.equals("..")) {
-            throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._~-] and not '.' or"
-                    + " '..', got " + quote(value));
+            throw new IllegalArgumentException(name + " must be 1-" + MAX_LENGTH
+                    + " characters of [A-Za-z0-9._~-] and not '.' or '..', got " + quote(value));
         }
         return value;
     }
 
     private static boolean isId(String value) {
         int n = value.length();
-        if (n < 1 || n > 128) {
+        if (n < 1 || n > MAX_LENGTH) {
             return false;
         }
         for (int i = 0; i < n; i++) {
@@ -44,9 +48,9 @@ final class HeaderValues {
     /** A client request id: 1–128 printable ASCII characters (so no CR, LF or other control character). */
     static String requireClientRequestId(String value) {
         Objects.requireNonNull(value, "clientRequestId");
-        if (value.isEmpty() || value.length() > MAX_REQUEST_ID || !printableAscii(value)) {
-            throw new IllegalArgumentException(
-                    "clientRequestId must be 1-128 printable ASCII characters without CR/LF, got " + quote(value));
+        if (value.isEmpty() || value.length() > MAX_LENGTH || !printableAscii(value)) {
+            throw new IllegalArgumentException("clientRequestId must be 1-" + MAX_LENGTH
+                    + " printable ASCII characters without CR/LF, got " + quote(value));
         }
         return value;
     }
@@ -70,7 +74,10 @@ final class HeaderValues {
         return true;
     }
 
-    /** Quotes a rejected value for a message: escaped by {@link SafeText} and cut after 40 characters. */
+    /**
+     * A refused value as this package's messages show it (a bad id, a token type, a timestamp): quoted, escaped by
+     * {@link SafeText}, cut after 40 characters.
+     */
     static String quote(String value) {
         return '"' + SafeText.escape(value, 40) + '"';
     }
