@@ -14,6 +14,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Transient: {@code 408}, {@code 429}, {@code 500}, {@code 502}, {@code 503}, {@code 504}. Everything else,
  * including {@code 404}, is a definite answer (the watcher treats a {@code 404} soon after creation as transient on
  * its own terms).
+ *
+ * <pre>{@code
+ * client.retrieve(zone, task).onErrorResume(CatalogApiException.class, e -> e.httpStatus() == 404
+ *         ? Mono.empty()                                   // not visible (yet)
+ *         : Mono.error(e));                                // e.getMessage(): "GET … → 403 forbidden: … (request …)"
+ * }</pre>
  */
 public final class CatalogApiException extends CatalogException {
 

@@ -5,6 +5,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The base of every exception taskwatch signals. {@link #isTransient()} says whether trying again later may succeed.
  * Messages never contain credentials.
+ *
+ * <pre>{@code
+ * client.retrieve(zone, task)
+ *         .retryWhen(Retry.backoff(3, Duration.ofSeconds(1))
+ *                 .filter(e -> e instanceof CatalogException c && c.isTransient()));
+ * }</pre>
  */
 public abstract class CatalogException extends RuntimeException {
 

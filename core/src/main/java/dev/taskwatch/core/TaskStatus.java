@@ -7,6 +7,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Values the API adds later decode to {@link #UNKNOWN}; the raw wire value stays available on the
  * {@link Task} ({@link Task#statusValue()}).
+ *
+ * <pre>{@code
+ * switch (task.status()) {
+ *     case COMPLETED -> deploy(task.installId());
+ *     case FAILED -> alert(task.errorMessage());
+ *     default -> { }                                  // PENDING, RUNNING, or UNKNOWN (a newer value)
+ * }
+ * }</pre>
  */
 public enum TaskStatus {
     PENDING("pending", 0),

@@ -7,6 +7,15 @@ import java.util.Objects;
 /**
  * The task ended {@link dev.taskwatch.core.TaskStatus#FAILED failed}. Only {@link TaskWatcher#awaitCompleted} signals
  * it; {@link TaskWatcher#watch} and {@link TaskWatcher#awaitTerminal} emit a failed task as data.
+ *
+ * <pre>{@code
+ * try {
+ *     Task done = watcher.awaitCompleted(zone, task).block(Duration.ofMinutes(30));
+ * } catch (TaskFailedException e) {
+ *     System.err.println(e.getMessage());   // task t1 failed: <error_message, escaped> (0 warnings)
+ *     Task failed = e.lastTask();            // warnings, package, timestamps
+ * }
+ * }</pre>
  */
 public final class TaskFailedException extends WatchException {
 
@@ -18,7 +27,7 @@ public final class TaskFailedException extends WatchException {
      * @param task the failed task
      * @param polls how many requests the watch made
      */
-    public TaskFailedException(Task task, int polls) {
+    TaskFailedException(Task task, int polls) {
         super(describe(task), null, task, polls, false);
         this.task = task;
     }

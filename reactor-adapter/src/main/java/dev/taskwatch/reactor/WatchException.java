@@ -11,8 +11,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #isTransient()} is the cause's: a watch that ended on a run of {@code 503}s may succeed if started again,
  * one that ended on a {@code 401} will not.
+ *
+ * <pre>{@code
+ * watcher.awaitTerminal(zone, task).onErrorResume(WatchException.class, e -> {
+ *     log.warn("watch of {} ended after {} polls: {}", task, e.polls(), e.getMessage());
+ *     return e.isTransient() ? retryLater(zone, task) : Mono.error(e);
+ * });
+ * }</pre>
  */
-public class WatchException extends CatalogException {
+public sealed class WatchException extends CatalogException permits TaskFailedException, WatchTimeoutException {
 
     private static final long serialVersionUID = 1L;
 
@@ -25,7 +32,7 @@ public class WatchException extends CatalogException {
      * @param lastTask the last task seen, or {@code null} if no poll succeeded
      * @param polls how many requests the watch made
      */
-    public WatchException(String message, @Nullable Throwable cause, @Nullable Task lastTask, int polls) {
+    WatchException(String message, @Nullable Throwable cause, @Nullable Task lastTask, int polls) {
         this(message, cause, lastTask, polls, cause instanceof CatalogException t && t.isTransient());
     }
 

@@ -24,7 +24,7 @@ public final class WatchTimeoutException extends WatchException {
      * @param polls how many requests the watch made
      * @param cause the failure whose retry hint reached past the deadline, if any
      */
-    public WatchTimeoutException(
+    WatchTimeoutException(
             String message,
             Duration timeout,
             Duration elapsed,
