@@ -31,6 +31,11 @@ final class ConnectionPoolCheck {
      * @throws AssertionError if fewer than {@code maxConnections} requests could be held at once
      */
     static void assertEveryConnectionFree(CatalogSimulator sim, CatalogTasksClient client, int maxConnections) {
+        assertEveryConnectionFree(sim, client, maxConnections, Duration.ofSeconds(30));
+    }
+
+    static void assertEveryConnectionFree(
+            CatalogSimulator sim, CatalogTasksClient client, int maxConnections, Duration within) {
         assertThat(sim.stalledRequests())
                 .as("stalled requests before the check")
                 .isZero();
@@ -45,7 +50,7 @@ final class ConnectionPoolCheck {
             }
             Await.until(
                     () -> sim.stalledRequests() == maxConnections,
-                    Duration.ofSeconds(30),
+                    within,
                     () -> "only " + sim.stalledRequests() + " of the client's " + maxConnections
                             + " connections could hold a request at once: the others are still lent out");
         } finally {
