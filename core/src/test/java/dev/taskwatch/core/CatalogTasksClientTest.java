@@ -12,9 +12,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.taskwatch.core.guard.LogCapture;
+import dev.taskwatch.core.testing.TestCertificates;
+import dev.taskwatch.core.testing.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,7 +25,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockResponseBody;
@@ -36,6 +37,7 @@ import okio.BufferedSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -57,7 +59,7 @@ class CatalogTasksClientTest {
 
     @BeforeEach
     void setUp() {
-        client = Fixtures.client(server).clock(new Fixtures.MutableClock(NOW)).build();
+        client = Fixtures.client(server).clock(TestClock.at(NOW)).build();
     }
 
     @AfterEach
@@ -716,13 +718,11 @@ class CatalogTasksClientTest {
     }
 
     @Test
-    void untrustedCertificateIsADefiniteTransportError() throws Exception {
+    void untrustedCertificateIsADefiniteTransportError(@TempDir Path dir) throws Exception {
         // Made by keytool at test time: no key material is committed.
-        KeyStore keyStore = GeneratedKeyStore.selfSignedLocalhost();
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(keyStore, GeneratedKeyStore.PASSWORD.toCharArray());
+        Path store = new TestCertificates(dir).selfSigned("server", "localhost", "dns:localhost,ip:127.0.0.1");
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keys.getKeyManagers(), null, null);
+        tls.init(TestCertificates.keyManagers(store).getKeyManagers(), null, null);
         try (MockWebServer https = new MockWebServer()) {
             https.useHttps(tls.getSocketFactory());
             https.start();

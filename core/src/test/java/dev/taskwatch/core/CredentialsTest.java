@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.taskwatch.core.testing.LogSafety;
+import dev.taskwatch.core.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +49,7 @@ class CredentialsTest {
     final MockWebServer server = new MockWebServer();
 
     private final Router router = new Router();
-    private final Fixtures.MutableClock clock = new Fixtures.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final TestClock clock = TestClock.at(Instant.parse("2026-03-01T10:00:00Z"));
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     @AfterEach
@@ -387,7 +389,7 @@ class CredentialsTest {
         assertThat(e)
                 .isInstanceOf(CatalogProtocolException.class)
                 .hasMessageStartingWith("POST /service-account-token");
-        assertThat(messages(e)).doesNotContain("at-SECRET");
+        assertThat(LogSafety.everyMessage(e)).doesNotContain("at-SECRET");
         assertThat(router.taskAuthorizations()).isEmpty();
     }
 
@@ -405,14 +407,17 @@ class CredentialsTest {
         CatalogTasksClient bearerClient = client(bearer);
         seen.add(bearerClient.toString());
         router.task = r -> json(401, "{\"code\":\"unauthorized\",\"message\":\"invalid api key\"}");
-        seen.add(messages(catchThrowable(() -> bearerClient.retrieve(ZONE, TASK).block(WAIT))));
+        seen.add(LogSafety.everyMessage(
+                catchThrowable(() -> bearerClient.retrieve(ZONE, TASK).block(WAIT))));
         router.task = r ->
                 new MockResponse.Builder().code(500).body("<html>boom</html>").build();
-        seen.add(messages(catchThrowable(() -> bearerClient.retrieve(ZONE, TASK).block(WAIT))));
+        seen.add(LogSafety.everyMessage(
+                catchThrowable(() -> bearerClient.retrieve(ZONE, TASK).block(WAIT))));
         router.task = r -> new MockResponse.Builder()
                 .onResponseStart(new SocketEffect.CloseSocket())
                 .build();
-        seen.add(messages(catchThrowable(() -> bearerClient.retrieve(ZONE, TASK).block(WAIT))));
+        seen.add(LogSafety.everyMessage(
+                catchThrowable(() -> bearerClient.retrieve(ZONE, TASK).block(WAIT))));
         router.task = r -> new MockResponse.Builder()
                 .onResponseStart(SocketEffect.Stall.INSTANCE)
                 .build();
@@ -421,26 +426,30 @@ class CredentialsTest {
                 .responseTimeout(Duration.ofMillis(100))
                 .build()) {
             seen.add(impatient.toString());
-            seen.add(
-                    messages(catchThrowable(() -> impatient.retrieve(ZONE, TASK).block(WAIT))));
+            seen.add(LogSafety.everyMessage(
+                    catchThrowable(() -> impatient.retrieve(ZONE, TASK).block(WAIT))));
         }
 
         // OAuth2: token refused, token twice refused by the API, unusable token.
         CatalogTasksClient oauthClient = client(oauth);
         seen.add(oauthClient.toString());
         router.tokens.add(json(401, "{\"code\":\"unauthorized\",\"message\":\"bad client\"}"));
-        seen.add(messages(catchThrowable(() -> oauthClient.retrieve(ZONE, TASK).block(WAIT))));
+        seen.add(LogSafety.everyMessage(
+                catchThrowable(() -> oauthClient.retrieve(ZONE, TASK).block(WAIT))));
         router.tokens.add(token(TOKEN_1, 3600));
         router.tokens.add(token(TOKEN_2, 3600));
         router.task = r -> json(401, "{\"code\":\"unauthorized\"}");
-        seen.add(messages(catchThrowable(() -> oauthClient.retrieve(ZONE, TASK).block(WAIT))));
+        seen.add(LogSafety.everyMessage(
+                catchThrowable(() -> oauthClient.retrieve(ZONE, TASK).block(WAIT))));
         router.tokens.add(json(200, "{\"access_token\":\"" + TOKEN_1 + "\\u0000\"}"));
-        seen.add(messages(catchThrowable(() -> oauthClient.retrieve(ZONE, TASK).block(WAIT))));
+        seen.add(LogSafety.everyMessage(
+                catchThrowable(() -> oauthClient.retrieve(ZONE, TASK).block(WAIT))));
 
         // Invalid secrets given to the factories.
-        seen.add(messages(catchThrowable(() -> Credentials.bearer(API_KEY + "\n"))));
-        seen.add(messages(catchThrowable(() -> Credentials.clientCredentials(CLIENT_ID, CLIENT_SECRET + "\r"))));
-        seen.add(messages(
+        seen.add(LogSafety.everyMessage(catchThrowable(() -> Credentials.bearer(API_KEY + "\n"))));
+        seen.add(LogSafety.everyMessage(
+                catchThrowable(() -> Credentials.clientCredentials(CLIENT_ID, CLIENT_SECRET + "\r"))));
+        seen.add(LogSafety.everyMessage(
                 catchThrowable(() -> Credentials.fromEnvironment(Map.of("KEYCARD_API_CLIENT_SECRET", CLIENT_SECRET)))));
 
         String basic = Base64.getEncoder()
@@ -516,19 +525,6 @@ class CredentialsTest {
         assertThatThrownBy(() -> Credentials.fromEnvironment(Map.of("KEYCARD_API_CLIENT_SECRET", CLIENT_SECRET)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("only KEYCARD_API_CLIENT_SECRET is set");
-    }
-
-    /** Every message in a failure's chain, with suppressed ones, and its toString. */
-    private static String messages(Throwable e) {
-        assertThat(e).isNotNull();
-        StringBuilder sb = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            sb.append(t).append('\n');
-            for (Throwable s : t.getSuppressed()) {
-                sb.append(s).append('\n');
-            }
-        }
-        return sb.toString();
     }
 
     /** Answers token requests from a queue and task requests with a function, counting both. */

@@ -4,15 +4,15 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Reads the connection pool of a client built by {@link CatalogTasksClient#builder()} from other modules' tests
- * (in core's test-jar): {@code poolStats()} is package-private, and this class shares its package on the class path.
+ * Reads the connection pool of a client built by {@link CatalogTasksClient#builder()} in core's own tests. Not in the
+ * test-jar: other modules judge the pool from outside (what the server sees of its connections).
  */
-public final class PoolProbe {
+final class PoolProbe {
 
     /** Connections lent out, acquisitions waiting for one, and idle connections. */
-    public record Stats(int acquired, int pending, int idle) {
+    record Stats(int acquired, int pending, int idle) {
         /** Nothing lent out and nothing waiting: what a client with no exchange in flight must report. */
-        public boolean quiet() {
+        boolean quiet() {
             return acquired == 0 && pending == 0;
         }
     }
@@ -24,7 +24,7 @@ public final class PoolProbe {
      *
      * @throws IllegalArgumentException if {@code client} was not built by {@link CatalogTasksClient#builder()}
      */
-    public static Stats stats(CatalogTasksClient client) {
+    static Stats stats(CatalogTasksClient client) {
         if (!(client instanceof NettyCatalogTasksClient netty)) {
             throw new IllegalArgumentException("not a client from CatalogTasksClient.builder(): " + client);
         }
@@ -36,7 +36,7 @@ public final class PoolProbe {
      * The pool's figures once no connection is lent out (one goes back on its event loop just after its exchange
      * ends), waiting at most {@code timeout} of real time.
      */
-    public static Stats settled(CatalogTasksClient client, Duration timeout) {
+    static Stats settled(CatalogTasksClient client, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Stats now = stats(client);
         while (now.acquired() > 0 && System.nanoTime() < deadline) {

@@ -3,6 +3,7 @@ package dev.taskwatch.core;
 import static dev.taskwatch.core.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskwatch.core.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import mockwebserver3.MockWebServer;
@@ -23,7 +24,7 @@ class TokenSourceTest {
                 Fixtures.baseUrl(server),
                 (ClientCredentials) Credentials.clientCredentials("id", "secret"),
                 1024 * 1024,
-                new Fixtures.MutableClock(Instant.parse("2026-03-01T10:00:00Z")));
+                TestClock.at(Instant.parse("2026-03-01T10:00:00Z")));
     }
 
     private void enqueueToken(String value) {
@@ -73,7 +74,7 @@ class TokenSourceTest {
     void expiresInBeyondAYearIsCappedAtAYear() {
         server.enqueue(json(200, "{\"access_token\":\"t1\",\"expires_in\":1e30}"));
         server.enqueue(json(200, "{\"access_token\":\"t2\",\"expires_in\":1e30}"));
-        Fixtures.MutableClock clock = new Fixtures.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+        TestClock clock = TestClock.at(Instant.parse("2026-03-01T10:00:00Z"));
         TokenSource tokens = tokens(clock);
 
         TokenSource.Token first = tokens.token().block(WAIT);
@@ -88,7 +89,7 @@ class TokenSourceTest {
     void fractionalExpiresInCountsWholeSeconds() {
         server.enqueue(json(200, "{\"access_token\":\"t1\",\"expires_in\":90.9}"));
         server.enqueue(json(200, "{\"access_token\":\"t2\",\"expires_in\":90.9}"));
-        Fixtures.MutableClock clock = new Fixtures.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+        TestClock clock = TestClock.at(Instant.parse("2026-03-01T10:00:00Z"));
         TokenSource tokens = tokens(clock);
 
         TokenSource.Token first = tokens.token().block(WAIT);
@@ -99,7 +100,7 @@ class TokenSourceTest {
         assertThat(tokens.token().block(WAIT).header()).isEqualTo("Bearer t2");
     }
 
-    private TokenSource tokens(Fixtures.MutableClock clock) {
+    private TokenSource tokens(TestClock clock) {
         return new TokenSource(
                 HttpClient.create(),
                 Fixtures.baseUrl(server),

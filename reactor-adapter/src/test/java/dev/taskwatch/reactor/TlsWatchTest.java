@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Credentials;
+import dev.taskwatch.core.testing.TestCertificates;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.taskwatch.reactor;
 
+import static dev.taskwatch.core.testing.LogSafety.assertSafeForALog;
 import static dev.taskwatch.reactor.Tasks.TASK;
 import static dev.taskwatch.reactor.Tasks.ZONE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,18 +109,5 @@ class WatchInjectionTest {
                 })
                 .verify(Duration.ofSeconds(10));
         assertThat(server.getRequestCount()).isZero();
-    }
-
-    static void assertSafeForALog(String message) {
-        message.codePoints().forEach(cp -> {
-            int type = Character.getType(cp);
-            assertThat(type == Character.CONTROL
-                            || type == Character.FORMAT
-                            || type == Character.LINE_SEPARATOR
-                            || type == Character.PARAGRAPH_SEPARATOR
-                            || type == Character.SURROGATE)
-                    .as("U+%04X in %s", cp, message)
-                    .isFalse();
-        });
     }
 }

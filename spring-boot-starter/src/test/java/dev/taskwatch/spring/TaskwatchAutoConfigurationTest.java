@@ -1,5 +1,7 @@
 package dev.taskwatch.spring;
 
+import static dev.taskwatch.core.testing.Await.until;
+import static dev.taskwatch.core.testing.LogSafety.everyMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -131,7 +132,7 @@ class TaskwatchAutoConfigurationTest {
                         context.getBean(TaskWatcher.class)
                                 .watch(ZONE, "forever")
                                 .subscribe(seen::add, e -> events.list.add("watch ended: " + e.getMessage()));
-                        awaitTrue(() -> seen.size() == 1, "the first transition");
+                        until(() -> seen.size() == 1, "the first transition");
 
                         context.close();
 
@@ -167,7 +168,7 @@ class TaskwatchAutoConfigurationTest {
                         context.getBean(TaskWatcher.class)
                                 .watch(ZONE, "forever")
                                 .subscribe(seen::add, e -> events.list.add("watch ended"));
-                        awaitTrue(() -> seen.size() == 1, "the first transition");
+                        until(() -> seen.size() == 1, "the first transition");
 
                         context.close();
                         time.advanceTimeBy(Duration.ofDays(1));
@@ -359,7 +360,7 @@ class TaskwatchAutoConfigurationTest {
     void halfAClientCredentialFailsStartupWithoutShowingIt() {
         runner.withPropertyValues("taskwatch.client-secret=s3cr3t-value").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(messages(context.getStartupFailure()))
+            assertThat(everyMessage(context.getStartupFailure()))
                     .contains("taskwatch.client-id and taskwatch.client-secret must be set together")
                     .doesNotContain("s3cr3t-value");
         });
@@ -373,7 +374,7 @@ class TaskwatchAutoConfigurationTest {
                         "taskwatch.client-secret=s3cr3t-value")
                 .run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(messages(context.getStartupFailure()))
+                    assertThat(everyMessage(context.getStartupFailure()))
                             .contains("set one or the other")
                             .doesNotContain("key-value", "s3cr3t-value");
                 });
@@ -383,7 +384,7 @@ class TaskwatchAutoConfigurationTest {
     void anUnusableApiKeyFailsStartupNamingThePropertyNotTheValue() {
         runner.withPropertyValues("taskwatch.api-key=bad\u00e9key").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(messages(context.getStartupFailure()))
+            assertThat(everyMessage(context.getStartupFailure()))
                     .contains("taskwatch.api-key")
                     .doesNotContain("bad\u00e9key");
         });
@@ -394,31 +395,13 @@ class TaskwatchAutoConfigurationTest {
         runner.withPropertyValues("taskwatch.base-url=http://catalog.example", "taskwatch.api-key=key-value")
                 .run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(messages(context.getStartupFailure()))
+                    assertThat(everyMessage(context.getStartupFailure()))
                             .contains("refusing to send credentials over plain http")
                             .doesNotContain("key-value");
                 });
     }
 
     // support ----------------------------------------------------------------------------------------------------
-
-    /** Every message in a failure's cause chain, one per line. */
-    static String messages(@Nullable Throwable failure) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            all.append(t).append('\n');
-        }
-        return all.toString();
-    }
-
-    /** Waits, in real time but at most 10 s, for something that happens on another thread. */
-    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
-            Thread.sleep(10);
-        }
-    }
 
     @Configuration(proxyBeanMethods = false)
     static class OwnClientAndWatcher {

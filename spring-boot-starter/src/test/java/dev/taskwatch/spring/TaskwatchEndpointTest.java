@@ -1,6 +1,6 @@
 package dev.taskwatch.spring;
 
-import static dev.taskwatch.spring.TaskwatchAutoConfigurationTest.awaitTrue;
+import static dev.taskwatch.core.testing.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskwatch.core.Task;
@@ -85,7 +85,7 @@ class TaskwatchEndpointTest {
                         Disposable watch = context.getBean(TaskWatcher.class)
                                 .watch(ZONE, "task-1")
                                 .subscribe(seen::add);
-                        awaitTrue(() -> seen.size() == 1, "the first transition");
+                        until(() -> seen.size() == 1, "the first transition");
                         MBeanServer server = context.getBean(MBeanServer.class);
                         ObjectName name = server.queryNames(
                                         new ObjectName("org.springframework.boot:type=Endpoint,name=Taskwatch,*"), null)
@@ -130,7 +130,7 @@ class TaskwatchEndpointTest {
                         Disposable watch = context.getBean(TaskWatcher.class)
                                 .watch(ZONE, "task-1")
                                 .subscribe(seen::add);
-                        awaitTrue(() -> seen.size() == 1, "the first transition");
+                        until(() -> seen.size() == 1, "the first transition");
                         time.advanceTimeBy(Duration.ofMillis(500));
 
                         assertThat(endpoint.watches().watches())

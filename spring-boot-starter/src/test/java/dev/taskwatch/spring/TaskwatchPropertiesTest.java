@@ -1,6 +1,6 @@
 package dev.taskwatch.spring;
 
-import static dev.taskwatch.spring.TaskwatchAutoConfigurationTest.messages;
+import static dev.taskwatch.core.testing.LogSafety.everyMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskwatch.core.CatalogTasksClient;
@@ -110,7 +110,7 @@ class TaskwatchPropertiesTest {
         int dot = name.lastIndexOf('.');
         runner.withPropertyValues(property).run(context -> {
             assertThat(context).hasFailed();
-            assertThat(messages(context.getStartupFailure()))
+            assertThat(everyMessage(context.getStartupFailure()))
                     .contains("Failed to bind properties under '" + name.substring(0, dot) + "'")
                     .contains("Unable to set value for property " + name.substring(dot + 1) + "\n")
                     .contains(reason);
@@ -122,7 +122,7 @@ class TaskwatchPropertiesTest {
         runner.withPropertyValues("taskwatch.base-url=https://user:pa55word@catalog.example")
                 .run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(messages(context.getStartupFailure()))
+                    assertThat(everyMessage(context.getStartupFailure()))
                             .contains("baseUrl must not contain user info")
                             .doesNotContain("pa55word");
                 });

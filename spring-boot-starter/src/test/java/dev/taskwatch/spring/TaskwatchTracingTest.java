@@ -1,6 +1,6 @@
 package dev.taskwatch.spring;
 
-import static dev.taskwatch.spring.TaskwatchAutoConfigurationTest.awaitTrue;
+import static dev.taskwatch.core.testing.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskwatch.core.Task;
@@ -127,7 +127,7 @@ class TaskwatchTracingTest {
                 List<Task> seen = new CopyOnWriteArrayList<>();
                 Disposable watch =
                         context.getBean(TaskWatcher.class).watch(ZONE, "slow").subscribe(seen::add);
-                awaitTrue(() -> seen.size() == 1, "the first transition");
+                until(() -> seen.size() == 1, "the first transition");
                 assertThat(spans.getFinishedSpanItems())
                         .as("the span lasts as long as the watch")
                         .isEmpty();

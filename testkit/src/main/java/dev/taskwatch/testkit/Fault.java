@@ -1,8 +1,13 @@
 package dev.taskwatch.testkit;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 
 /**
  * Something going wrong with one request to a {@link ScriptedTask}: an error status, a dropped connection, a stall, a
@@ -35,6 +40,10 @@ public final class Fault {
         CLOSE_ON_REUSE,
         CLOSE_DELIMITED
     }
+
+    private static final byte[] PADDING_PREFIX = "{\"x_padding\":\"".getBytes(StandardCharsets.US_ASCII);
+    /** Shared by every oversized answer, grown to the largest asked for: read-only once published. */
+    private static volatile byte[] padding = new byte[0];
 
     private static final Fault RESET = new Fault(Kind.RESET, 0, null, 0, -1, -1);
     private static final Fault STALL_FOREVER = new Fault(Kind.STALL, 0, null, 0, -1, -1);
@@ -188,6 +197,73 @@ public final class Fault {
      */
     public int httpStatus() {
         return status;
+    }
+
+    /**
+     * Answers {@code x} the way this fault goes wrong, recording the request with the status it gets ({@code 0}:
+     * none). The simulator's task endpoint calls this for a request its script faults.
+     */
+    Publisher<Void> serve(TaskEndpoint.Exchange x) {
+        switch (kind) {
+            case STATUS -> {
+                x.record(status, this);
+                return x.error(status, "simulated " + status, this);
+            }
+            case HTML_BAD_GATEWAY -> {
+                x.record(502, this);
+                return x.htmlBadGateway(this);
+            }
+            case RESET -> {
+                x.record(0, this);
+                return x.reset();
+            }
+            case STALL -> {
+                if (stall == null) {
+                    x.record(0, this);
+                    return x.stallForever();
+                }
+                x.record(x.scriptedStatus(), this);
+                return x.stallThenAnswer(stall);
+            }
+            case MALFORMED_BODY -> {
+                x.record(200, this);
+                byte[] body = x.body();
+                return x.json(Unpooled.wrappedBuffer(body, 0, body.length / 2), this);
+            }
+            case OVERSIZED_BODY -> {
+                x.record(200, this);
+                return x.json(padded(x.body(), bytes), this);
+            }
+            case STALE_STATUS -> {
+                x.record(200, this);
+                return x.json(Unpooled.wrappedBuffer(x.staleBody()), this);
+            }
+            case CLOSE_ON_REUSE -> {
+                x.record(x.scriptedStatus(), this);
+                return x.asScriptedThenCloseOnReuse();
+            }
+            case CLOSE_DELIMITED -> {
+                x.record(x.scriptedStatus(), this);
+                return x.asScriptedCloseDelimited();
+            }
+        }
+        throw new IllegalStateException("unhandled fault " + this);
+    }
+
+    /** {@code {"x_padding":"xxx…",<the task's fields>}}: valid JSON of exactly {@code size} bytes (or the task's). */
+    private static ByteBuf padded(byte[] task, int size) {
+        int pad = Math.max(0, size - task.length - PADDING_PREFIX.length - 1);
+        byte[] p = padding;
+        if (p.length < pad) {
+            p = new byte[pad];
+            Arrays.fill(p, (byte) 'x');
+            padding = p;
+        }
+        return Unpooled.wrappedBuffer(
+                Unpooled.wrappedBuffer(PADDING_PREFIX),
+                Unpooled.wrappedBuffer(p, 0, pad),
+                Unpooled.wrappedBuffer(new byte[] {'"', ','}),
+                Unpooled.wrappedBuffer(task, 1, task.length - 1));
     }
 
     static Duration requireHint(Duration hint) {

@@ -309,6 +309,20 @@ public final class ScriptedTask {
         return List.copyOf(closedOnReuse);
     }
 
+    /**
+     * The fault the script applies to this task's request number {@code n} (1 = the first), or {@code null} when that
+     * request is answered as scripted. Random faults are a pure function of the script, so a test can read ahead
+     * which requests they will hit, for example to size a retry budget that no unlucky streak exceeds.
+     *
+     * @throws IllegalArgumentException if {@code n} is below 1
+     */
+    public @Nullable Fault faultFor(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be at least 1, got " + n);
+        }
+        return plan().faultFor(n);
+    }
+
     @Override
     public String toString() {
         return "ScriptedTask{" + zoneId + "/" + taskId + ", requests=" + requestCount.get() + "}";

@@ -10,12 +10,10 @@ import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.ErrorCode;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -278,11 +276,11 @@ class CatalogSimulatorTest {
         sim.task("zone-1", "task-1").fault(1, Fault.stallForever());
 
         StepVerifier.create(client.retrieve("zone-1", "task-1"))
-                .then(() -> awaitTrue(() -> sim.stalledRequests() == 1))
+                .then(() -> Await.until(() -> sim.stalledRequests() == 1, "one request stalled"))
                 .then(sim::close)
                 .expectError(CatalogTransportException.class)
                 .verify(Duration.ofSeconds(10));
-        awaitTrue(() -> sim.stalledRequests() == 0);
+        Await.until(() -> sim.stalledRequests() == 0, "no request stalled");
         assertThat(sim.requests()).singleElement().satisfies(r -> {
             assertThat(r.status()).isZero();
             assertThat(r.fault()).isEqualTo(Fault.stallForever());
@@ -305,14 +303,16 @@ class CatalogSimulatorTest {
         // BlockHound (core's test guard) fails this if close() waits on the parallel scheduler's thread.
         Mono.fromRunnable(sim::close).subscribeOn(Schedulers.parallel()).block(Duration.ofSeconds(10));
 
-        awaitTrue(() -> {
-            try {
-                retrieve("zone-1", "task-1");
-                return false;
-            } catch (CatalogTransportException e) {
-                return true;
-            }
-        });
+        Await.until(
+                () -> {
+                    try {
+                        retrieve("zone-1", "task-1");
+                        return false;
+                    } catch (CatalogTransportException e) {
+                        return true;
+                    }
+                },
+                "closed");
     }
 
     @Test
@@ -334,16 +334,6 @@ class CatalogSimulatorTest {
                     .block(Duration.ofSeconds(60));
             assertThat(ok).isEqualTo(2000);
             assertThat(fast.requestCount()).isEqualTo(2000);
-        }
-    }
-
-    static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.taskwatch.testkit;
 
-import static dev.taskwatch.testkit.CatalogSimulatorTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,13 +9,14 @@ import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.CatalogTransportException;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.ErrorCode;
-import dev.taskwatch.core.PoolProbe;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.core.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -146,24 +146,28 @@ class FaultTest {
     }
 
     @Test
-    void closeOnReuseAnswersThenClosesOnTheNextRequestOnThatConnection() throws InterruptedException {
+    void closeOnReuseAnswersThenClosesOnTheNextRequestOnThatConnection() {
         ScriptedTask task = task().fault(1, Fault.closeOnReuse());
+        // One connection: the next request waits for the answered one to go back to the pool, and reuses it.
+        try (CatalogTasksClient oneConnection = CatalogTasksClient.builder()
+                .baseUrl(sim.baseUrl())
+                .credentials(Credentials.none())
+                .responseTimeout(Duration.ofSeconds(10))
+                .maxConnections(1)
+                .build()) {
+            Supplier<Task> retrieve =
+                    () -> oneConnection.retrieve("zone-1", "task-1").block(Duration.ofSeconds(10));
 
-        assertThat(retrieve().status()).isEqualTo(TaskStatus.RUNNING);
-        // The answered connection goes back to the pool just after the answer: wait for it, so the next request
-        // reuses it rather than opening another.
-        ChaosSoakTest.awaitTrue(
-                () -> PoolProbe.stats(client).equals(new PoolProbe.Stats(0, 0, 1)),
-                Duration.ofSeconds(5),
-                () -> "pool " + PoolProbe.stats(client));
-        // The pooled connection is reused and closed under the request: a transient transport failure at once, not
-        // the response timeout.
-        assertThatThrownBy(this::retrieve)
-                .isInstanceOfSatisfying(
-                        CatalogTransportException.class,
-                        e -> assertThat(e.isTransient()).isTrue())
-                .hasMessageContaining("connection closed before the response completed");
-        assertThat(retrieve().status()).isEqualTo(TaskStatus.RUNNING);
+            assertThat(retrieve.get().status()).isEqualTo(TaskStatus.RUNNING);
+            // The pooled connection is reused and closed under the request: a transient transport failure at once,
+            // not the response timeout.
+            assertThatThrownBy(retrieve::get)
+                    .isInstanceOfSatisfying(
+                            CatalogTransportException.class,
+                            e -> assertThat(e.isTransient()).isTrue())
+                    .hasMessageContaining("connection closed before the response completed");
+            assertThat(retrieve.get().status()).isEqualTo(TaskStatus.RUNNING);
+        }
         assertThat(sim.requests()).extracting(RecordedRequest::status).containsExactly(200, 0, 200);
         assertThat(sim.requests())
                 .extracting(RecordedRequest::fault)
@@ -200,7 +204,7 @@ class FaultTest {
                     .hasMessageContaining("response timeout");
         }
         // The client dropped the connection; the held request is released, no timer or thread left behind.
-        awaitTrue(() -> sim.stalledRequests() == 0);
+        Await.until(() -> sim.stalledRequests() == 0, "no request stalled");
     }
 
     @Test
@@ -213,7 +217,7 @@ class FaultTest {
             assertThat(r.fault()).isEqualTo(Fault.stall(Duration.ofMillis(100)));
         });
         // The count drops once the answer is written, which may be just after the client has read it.
-        awaitTrue(() -> sim.stalledRequests() == 0);
+        Await.until(() -> sim.stalledRequests() == 0, "no request stalled");
     }
 
     @Test
@@ -224,7 +228,7 @@ class FaultTest {
             assertThatThrownBy(() -> impatient.retrieve("zone-1", "task-1").block(Duration.ofSeconds(10)))
                     .isInstanceOf(CatalogTransportException.class);
         }
-        awaitTrue(() -> sim.stalledRequests() == 0);
+        Await.until(() -> sim.stalledRequests() == 0, "no request stalled");
     }
 
     @Test

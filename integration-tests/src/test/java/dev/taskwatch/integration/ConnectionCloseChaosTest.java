@@ -1,4 +1,4 @@
-package dev.taskwatch.testkit;
+package dev.taskwatch.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,10 @@ import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
+import dev.taskwatch.testkit.CatalogSimulator;
+import dev.taskwatch.testkit.Fault;
+import dev.taskwatch.testkit.RecordedRequest;
+import dev.taskwatch.testkit.ScriptedTask;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,17 +1,18 @@
-package dev.taskwatch.testkit;
+package dev.taskwatch.integration;
 
-import static dev.taskwatch.testkit.ChaosSoakTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
-import dev.taskwatch.core.PoolProbe;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.core.guard.LiveTimers;
+import dev.taskwatch.core.testing.Await;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
-import dev.taskwatch.reactor.WatcherProbe;
+import dev.taskwatch.testkit.CatalogSimulator;
+import dev.taskwatch.testkit.Fault;
+import dev.taskwatch.testkit.ScriptedTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,9 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 class CancellationLeakTest {
 
     private static final int WATCHES = 10_000;
+    /** The client's pool: once this many requests stall, no other request can go out. */
+    private static final int CONNECTIONS = 64;
+
     private static final String ZONE = "leak";
 
     /** Backoff and deadline timers on virtual time: only a disposed timer stays silent when time jumps a year. */
@@ -66,13 +70,13 @@ class CancellationLeakTest {
         time.advanceTimeBy(Duration.ofMillis(500)); // before the first backoff ends: every watch is mid-wait
         assertThat(requests).hasValue(WATCHES);
         assertThat(transitions).hasValue(WATCHES / 2);
-        assertThat(WatcherProbe.activeWatches(watcher)).isEqualTo(WATCHES);
+        assertThat(watcher.activeWatches()).hasSize(WATCHES);
         // Every watch has its deadline timer; those mid-wait also have their backoff timer.
         assertThat(timers.pending()).as("timers before the cancel").isEqualTo(WATCHES + WATCHES / 2);
 
         watches.forEach(Disposable::dispose);
 
-        assertThat(WatcherProbe.activeWatches(watcher)).as("registry entries").isZero();
+        assertThat(watcher.activeWatches()).as("polling loops").isEmpty();
         assertThat(timers.pending()).as("timers left after the cancel").isZero();
         assertThat(cancelledRequests).as("in-flight requests cancelled").hasValue(WATCHES / 2);
         time.advanceTimeBy(Duration.ofDays(365));
@@ -89,6 +93,7 @@ class CancellationLeakTest {
                         .credentials(Credentials.none())
                         // Real time, so it must not end the stalled requests before the cancel does.
                         .responseTimeout(Duration.ofHours(1))
+                        .maxConnections(CONNECTIONS)
                         .build()) {
             // Odd tasks stall their first request forever: they take the pool's connections, and the watches
             // behind them wait for one. Even tasks answer "running" and their watches wait out a backoff.
@@ -117,48 +122,42 @@ class CancellationLeakTest {
                     watches.add(watcher.watch(ZONE, "task-" + i).subscribe());
                 }
             }
-            // Settled: every connection held by a stall, every other watch answered or waiting for a connection.
-            awaitTrue(
-                    () -> {
-                        PoolProbe.Stats pool = PoolProbe.stats(client);
-                        // sent first: an answered request's connection goes back to the pool just after the answer.
-                        return sent.get() == WATCHES
-                                && pool.acquired() > 0
-                                && sim.stalledRequests() == pool.acquired()
-                                && answered.get() + pool.acquired() + pool.pending() == WATCHES;
-                    },
+            // Settled once every connection of the pool holds a stall: no other request can go out, so every other
+            // watch has its answer or waits for a connection.
+            Await.until(
+                    () -> sent.get() == WATCHES && sim.stalledRequests() == CONNECTIONS,
                     Duration.ofSeconds(60),
-                    () -> "not settled: " + PoolProbe.stats(client) + ", stalled " + sim.stalledRequests()
-                            + ", answered " + answered);
-            PoolProbe.Stats before = PoolProbe.stats(client);
+                    () -> "not settled: sent " + sent + ", stalled " + sim.stalledRequests() + ", answered "
+                            + answered);
             int sentBefore = sent.get();
+            int waiting = WATCHES - answered.get() - CONNECTIONS;
             System.out.printf(
                     "LEAK before cancel: %d watches, %d in backoff, %d mid-request, %d waiting for a connection%n",
-                    WATCHES, answered.get(), before.acquired(), before.pending());
-            assertThat(sentBefore).isEqualTo(WATCHES);
-            assertThat(before.pending()).as("watches waiting for a connection").isPositive();
-            assertThat(WatcherProbe.activeWatches(watcher)).isEqualTo(WATCHES);
+                    WATCHES, answered.get(), CONNECTIONS, waiting);
+            assertThat(waiting).as("watches waiting for a connection").isPositive();
+            assertThat(watcher.activeWatches()).hasSize(WATCHES);
 
             watches.forEach(Disposable::dispose);
 
-            assertThat(WatcherProbe.activeWatches(watcher))
-                    .as("registry entries")
-                    .isZero();
+            assertThat(watcher.activeWatches()).as("polling loops").isEmpty();
             assertThat(timers.pending()).as("timers left after the cancel").isZero();
-            awaitTrue(
-                    () -> PoolProbe.stats(client).quiet() && sim.stalledRequests() == 0,
+            // The cancel closed every connection a stall held: the server sees each of them go.
+            Await.until(
+                    () -> sim.stalledRequests() == 0,
                     Duration.ofSeconds(30),
-                    () -> "after the cancel: " + PoolProbe.stats(client) + ", stalled " + sim.stalledRequests());
+                    () -> "after the cancel: stalled " + sim.stalledRequests());
             long served = sim.requestCount();
             time.advanceTimeBy(Duration.ofDays(365));
             assertThat(sent).as("requests after the cancel").hasValue(sentBefore);
-            // Anything sent would have been counted above; the server agrees once the pool is quiet again.
-            awaitTrue(() -> PoolProbe.stats(client).quiet(), Duration.ofSeconds(10), () -> "pool busy again");
-            assertThat(sim.requestCount()).isEqualTo(served);
-            PoolProbe.Stats after = PoolProbe.stats(client);
+            assertThat(sim.requestCount())
+                    .as("requests the server saw after the cancel")
+                    .isEqualTo(served);
+            // Nothing is left lent out or waited for: the whole pool can hold requests again at once.
+            ConnectionPoolCheck.assertEveryConnectionFree(sim, client, CONNECTIONS);
             System.out.printf(
-                    "LEAK after cancel: registry %d, pool %s, stalled %d, requests after a year of virtual time %d%n",
-                    WatcherProbe.activeWatches(watcher), after, sim.stalledRequests(), sent.get() - sentBefore);
+                    "LEAK after cancel: %d polling loops, %d stalled, all %d connections free, requests after a year of"
+                            + " virtual time %d%n",
+                    watcher.activeWatches().size(), sim.stalledRequests(), CONNECTIONS, sent.get() - sentBefore);
         }
     }
 }

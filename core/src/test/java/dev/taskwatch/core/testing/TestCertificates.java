@@ -1,4 +1,4 @@
-package dev.taskwatch.reactor;
+package dev.taskwatch.core.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,21 +14,33 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 
 /**
- * Certificates made at test time with the JDK's {@code keytool} (no key material is committed, no BouncyCastle, no
- * {@code sun.security.x509}): EC P-256 keys, valid for two days, PKCS#12 stores with password {@value #PASSWORD}.
+ * Certificates made at test time with the JDK's {@code keytool}, so that no key material is committed (no
+ * BouncyCastle, no {@code sun.security.x509}): EC P-256 keys, valid for two days, PKCS#12 stores with password
+ * {@value #PASSWORD}, written to a directory the test owns.
+ *
+ * <pre>{@code
+ * @TempDir Path dir;
+ * ...
+ * TestCertificates certs = new TestCertificates(dir);
+ * Path store = certs.selfSigned("server", "localhost", "dns:localhost,ip:127.0.0.1");
+ * SSLContext tls = SSLContext.getInstance("TLS");
+ * tls.init(TestCertificates.keyManagers(store).getKeyManagers(), null, null);
+ * }</pre>
  */
-final class TestCertificates {
+public final class TestCertificates {
 
-    static final String PASSWORD = "changeit";
+    /** The password of every store made here. */
+    public static final String PASSWORD = "changeit";
 
     private final Path dir;
 
-    TestCertificates(Path dir) {
+    /** Makes its stores in {@code dir}, such as a JUnit {@code @TempDir}. */
+    public TestCertificates(Path dir) {
         this.dir = dir;
     }
 
     /** A self-signed server certificate for {@code cn} with the given subject alternative names. */
-    Path selfSigned(String name, String cn, String san) {
+    public Path selfSigned(String name, String cn, String san) {
         Path store = dir.resolve(name + ".p12");
         keytool(
                 "-genkeypair",
@@ -54,7 +66,7 @@ final class TestCertificates {
     }
 
     /** A certificate authority; its store holds the CA key, {@link #trustStore} the certificate alone. */
-    Path authority(String name) {
+    public Path authority(String name) {
         Path store = dir.resolve(name + ".p12");
         keytool(
                 "-genkeypair",
@@ -91,7 +103,7 @@ final class TestCertificates {
     }
 
     /** A trust store holding only the certificate of {@code authority(name)}. */
-    Path trustStore(String name) {
+    public Path trustStore(String name) {
         Path store = dir.resolve(name + "-trust.p12");
         keytool(
                 "-importcert",
@@ -110,7 +122,7 @@ final class TestCertificates {
     }
 
     /** A server certificate for {@code cn} and {@code san}, signed by {@code authority(ca)}; its chain is in the store. */
-    Path signedBy(String ca, String name, String cn, String san) {
+    public Path signedBy(String ca, String name, String cn, String san) {
         Path store = dir.resolve(name + ".p12");
         String csr = dir.resolve(name + ".csr").toString();
         String cer = dir.resolve(name + ".cer").toString();
@@ -165,7 +177,8 @@ final class TestCertificates {
         return store;
     }
 
-    static KeyManagerFactory keyManagers(Path store) {
+    /** Key managers over the key and chain in {@code store}, for a TLS server. */
+    public static KeyManagerFactory keyManagers(Path store) {
         try (InputStream in = Files.newInputStream(store)) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, PASSWORD.toCharArray());

@@ -1,4 +1,4 @@
-package dev.taskwatch.testkit;
+package dev.taskwatch.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,9 @@ import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
+import dev.taskwatch.testkit.CatalogSimulator;
+import dev.taskwatch.testkit.Fault;
+import dev.taskwatch.testkit.ScriptedTask;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
