@@ -281,7 +281,7 @@ public final class WatchOptions {
      * loop, however many subscribers share it.
      *
      * <pre>{@code
-     * WatchOptions.defaults().doOnRetry(r -> log.info("{}/{}: poll {} failed, next in {}: {}",
+     * WatchOptions.defaults().doOnRetry(r -> log.info("{}/{}: {} failed polls in a row, next in {}: {}",
      *         r.zoneId(), r.taskId(), r.attempt(), r.delay(), r.error().getMessage()));
      * }</pre>
      *
