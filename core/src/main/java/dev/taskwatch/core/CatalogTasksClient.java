@@ -3,6 +3,7 @@ package dev.taskwatch.core;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -112,6 +113,7 @@ public interface CatalogTasksClient extends AutoCloseable {
 
         private @Nullable URI baseUrl;
         private @Nullable Credentials credentials;
+        private @Nullable Map<String, String> environment;
         private Duration responseTimeout = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(5);
         private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
@@ -123,7 +125,8 @@ public interface CatalogTasksClient extends AutoCloseable {
 
         /**
          * The API's base URL, {@code http} or {@code https}, optionally with a path prefix. Defaults to the
-         * {@code KEYCARD_API_BASE_URL} environment variable, else {@code https://api.keycard.ai}.
+         * {@code KEYCARD_API_BASE_URL} variable of the {@linkplain #environment(Map) environment}, else
+         * {@code https://api.keycard.ai}; a blank {@code KEYCARD_API_BASE_URL} counts as unset.
          *
          * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host, or has a query, a
          *     fragment or user info
@@ -133,9 +136,28 @@ public interface CatalogTasksClient extends AutoCloseable {
             return this;
         }
 
-        /** How to authenticate. Defaults to {@link Credentials#fromEnvironment()}, read when {@link #build()} runs. */
+        /**
+         * How to authenticate. Defaults to {@link Credentials#fromEnvironment(Map)} of the
+         * {@linkplain #environment(Map) environment}, read when {@link #build()} runs.
+         */
         public Builder credentials(Credentials credentials) {
             this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /**
+         * Where the defaults of {@link #baseUrl(URI)} and {@link #credentials(Credentials)} come from: the
+         * {@code KEYCARD_API_*} variables of this map instead of the process environment. For a command line tool
+         * that is handed its environment, or a framework that resolves these names from its own configuration. The
+         * map is read when {@link #build()} runs, and only when a default is needed. Defaults to
+         * {@link System#getenv()}.
+         *
+         * <pre>{@code
+         * CatalogTasksClient.builder().environment(Map.of("KEYCARD_API_BASE_URL", "http://127.0.0.1:8080")).build();
+         * }</pre>
+         */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
             return this;
         }
 
@@ -206,11 +228,13 @@ public interface CatalogTasksClient extends AutoCloseable {
          * Builds the client.
          *
          * @throws IllegalArgumentException if credentials would be sent over plain http to a host that is not
-         *     loopback, or the environment holds an unusable base URL or credentials
+         *     loopback, or the environment holds an unusable base URL or credentials (the message names the
+         *     variable, never a credential)
          */
         public CatalogTasksClient build() {
-            URI base = baseUrl != null ? baseUrl : Endpoint.defaultBaseUrl(System.getenv());
-            Credentials creds = credentials != null ? credentials : Credentials.fromEnvironment();
+            Map<String, String> env = environment != null ? environment : System.getenv();
+            URI base = baseUrl != null ? baseUrl : Endpoint.defaultBaseUrl(env);
+            Credentials creds = credentials != null ? credentials : Credentials.fromEnvironment(env);
             Endpoint.requireSafeForCredentials(base, creds);
             return new NettyCatalogTasksClient(
                     base, creds, responseTimeout, connectTimeout, maxIdleTime, maxResponseBytes, maxConnections, clock);

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -106,6 +108,75 @@ class CatalogTasksClientBuilderTest {
         assertThatThrownBy(() -> Endpoint.defaultBaseUrl(Map.of("KEYCARD_API_BASE_URL", "not a url")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("KEYCARD_API_BASE_URL");
+    }
+
+    @Test
+    void environmentGivesTheBaseUrlAndCredentialsInsteadOfTheProcessEnvironment() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.start();
+            server.enqueue(Fixtures.ok("running"));
+            Map<String, String> env =
+                    Map.of("KEYCARD_API_BASE_URL", Fixtures.baseUrl(server) + "/", "KEYCARD_API_API_KEY", "kc_env_key");
+
+            try (CatalogTasksClient client = CatalogTasksClient.builder()
+                    .environment(env)
+                    .responseTimeout(Duration.ofSeconds(5))
+                    .build()) {
+                assertThat(client.retrieve(Fixtures.ZONE, Fixtures.TASK).block(Duration.ofSeconds(10)))
+                        .extracting(Task::statusValue)
+                        .isEqualTo("running");
+            }
+
+            RecordedRequest sent = server.takeRequest();
+            assertThat(sent.getTarget()).isEqualTo(Fixtures.TASK_PATH);
+            assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer kc_env_key");
+        }
+    }
+
+    @Test
+    void explicitSettingsWinOverTheEnvironment() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.start();
+            server.enqueue(Fixtures.ok("pending"));
+            Map<String, String> env = Map.of(
+                    "KEYCARD_API_BASE_URL", "https://elsewhere.invalid",
+                    "KEYCARD_API_CLIENT_ID", "only-the-id");
+
+            try (CatalogTasksClient client = Fixtures.client(server)
+                    .environment(env)
+                    .credentials(Credentials.bearer("explicit"))
+                    .build()) {
+                client.retrieve(Fixtures.ZONE, Fixtures.TASK).block(Duration.ofSeconds(10));
+            }
+
+            assertThat(server.takeRequest().getHeaders().get("Authorization")).isEqualTo("Bearer explicit");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "\t"})
+    void aBlankBaseUrlVariableCountsAsUnset(String blank) {
+        try (CatalogTasksClient client = CatalogTasksClient.builder()
+                .environment(Map.of("KEYCARD_API_BASE_URL", blank))
+                .build()) {
+            assertThat(client.toString()).contains("baseUrl=https://api.keycard.ai,");
+        }
+    }
+
+    @Test
+    void unusableEnvironmentValuesFailTheBuildNamingTheVariableNotTheValue() {
+        assertThatThrownBy(() -> CatalogTasksClient.builder()
+                        .environment(Map.of("KEYCARD_API_BASE_URL", "not a url"))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("KEYCARD_API_BASE_URL");
+        assertThatThrownBy(() -> CatalogTasksClient.builder()
+                        .environment(Map.of("KEYCARD_API_CLIENT_SECRET", "hunter2"))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("KEYCARD_API_CLIENT_ID")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> CatalogTasksClient.builder().environment(null)).hasMessage("environment");
     }
 
     @ParameterizedTest

@@ -40,7 +40,7 @@ final class Progress {
      * @param fatal the error that ends the loop, if any
      * @param delayNanos the wait before the next poll, when the loop goes on
      * @param hint the server's hint that set {@code delayNanos}, if one did
-     * @param cause the transient failure being retried, if this answer was one
+     * @param retry the failed poll being retried, if this answer was one
      */
     record Step(
             @Nullable Task emission,
@@ -48,7 +48,14 @@ final class Progress {
             @Nullable WatchException fatal,
             long delayNanos,
             @Nullable Duration hint,
-            @Nullable Throwable cause) {}
+            WatchOptions.@Nullable RetrySignal retry) {
+
+        /** The failure being retried, if this answer was one. */
+        @Nullable
+        Throwable cause() {
+            return retry == null ? null : retry.error();
+        }
+    }
 
     private final String zoneId;
     private final String taskId;
@@ -70,6 +77,9 @@ final class Progress {
     private int polls;
     private int attempt;
     private int consecutiveErrors;
+    /** Failed polls since the last answer, 404s within the grace included. */
+    private int failuresInARow;
+
     private long firstPollNanos;
 
     Progress(String zoneId, String taskId, WatchOptions options, WatchMetrics metrics) {
@@ -109,6 +119,7 @@ final class Progress {
 
     Step onResponse(CatalogTasksClient.Response response) {
         consecutiveErrors = 0;
+        failuresInARow = 0;
         Task task = response.task();
         TaskStatus status = task.status();
         if (status.rank() < rank) {
@@ -121,7 +132,7 @@ final class Progress {
                         shown(task.statusValue()),
                         latest == null ? "nothing" : shown(latest.statusValue()));
             }
-            return next(null, response.retryAfter(), null);
+            return next(null, response.retryAfter());
         }
         Task seen = status == TaskStatus.COMPLETED && lastSeen != null ? mergedOver(task, lastSeen) : task;
         lastSeen = seen;
@@ -132,7 +143,7 @@ final class Progress {
             if (log.isDebugEnabled()) {
                 log.debug("poll #{} of task {}: still {}", polls, taskId, shown(seen.statusValue()));
             }
-            return next(null, response.retryAfter(), null);
+            return next(null, response.retryAfter());
         }
         if (status.rank() == rank && latest != null) {
             if (earlierAtRankOne == null) {
@@ -149,16 +160,17 @@ final class Progress {
         if (status.isTerminal()) {
             return new Step(seen, true, null, 0, null, null);
         }
-        return next(seen, response.retryAfter(), null);
+        return next(seen, response.retryAfter());
     }
 
     Step onFailure(Throwable error, long nowNanos) {
+        failuresInARow++;
         if (error instanceof CatalogApiException api && api.httpStatus() == 404) {
             if (sinceFirstPoll(nowNanos) < WatchOptions.nanos(options.notFoundGrace())) {
                 // Keycard caches misses for a while after creation; the grace, not the error budget, bounds this.
                 metrics.retry("404");
                 log.debug("poll #{} of task {}: not found yet, within the grace", polls, taskId);
-                return next(null, api.retryAfter(), api);
+                return retry(api, api.retryAfter());
             }
             return end(error);
         }
@@ -176,7 +188,7 @@ final class Progress {
                         options.maxConsecutiveErrors(),
                         SafeText.escape(String.valueOf(failure.getMessage()), 1000));
             }
-            return next(null, failure instanceof CatalogApiException api ? api.retryAfter() : null, failure);
+            return retry(failure, failure instanceof CatalogApiException api ? api.retryAfter() : null);
         }
         return end(error);
     }
@@ -194,17 +206,28 @@ final class Progress {
     }
 
     /** The step that waits for the computed delay, or for the server's hint if it gave one. */
-    private Step next(@Nullable Task emission, @Nullable Duration hint, @Nullable Throwable cause) {
+    private Step next(@Nullable Task emission, @Nullable Duration hint) {
+        return new Step(emission, false, null, delayNanos(hint), hint, null);
+    }
+
+    /** The step that retries after a failed poll, with the signal for {@link WatchOptions#doOnRetry} listeners. */
+    private Step retry(CatalogException failure, @Nullable Duration hint) {
+        long delay = delayNanos(hint);
+        WatchOptions.RetrySignal signal =
+                new WatchOptions.RetrySignal(zoneId, taskId, failure, failuresInARow, Duration.ofNanos(delay));
+        return new Step(null, false, null, delay, hint, signal);
+    }
+
+    private long delayNanos(@Nullable Duration hint) {
         long computed = backoff(attempt++);
         if (hint == null) {
-            return new Step(emission, false, null, computed, null, cause);
+            return computed;
         }
-        // Never below initialDelay: a zero, negative or past hint must not turn the loop into a tight one.
-        long delay = Math.max(WatchOptions.nanos(hint), WatchOptions.nanos(options.initialDelay()));
         if (log.isDebugEnabled()) {
             log.debug("task {}: server asked to wait {}", taskId, hint);
         }
-        return new Step(emission, false, null, delay, hint, cause);
+        // Never below initialDelay: a zero, negative or past hint must not turn the loop into a tight one.
+        return Math.max(WatchOptions.nanos(hint), WatchOptions.nanos(options.initialDelay()));
     }
 
     /**

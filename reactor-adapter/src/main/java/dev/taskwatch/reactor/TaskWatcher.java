@@ -49,8 +49,8 @@ public final class TaskWatcher implements AutoCloseable {
     private TaskWatcher(CatalogTasksClient client, WatchOptions options) {
         this.client = client;
         this.options = options;
-        this.metrics = WatchMetrics.of(options.meterRegistryOrNull());
-        this.tracing = WatchTracing.of(options.observationRegistryOrNull());
+        this.metrics = WatchMetrics.of(options.meterRegistry());
+        this.tracing = WatchTracing.of(options.observationRegistry());
     }
 
     /** A watcher with {@link WatchOptions#defaults()}. */

@@ -202,6 +202,7 @@ final class WatchLoop implements Runnable {
     private void answered(Poll poll, CatalogTasksClient.@Nullable Response response, @Nullable Throwable failure) {
         WatchSubscription[] deliver;
         String outcome = null;
+        WatchOptions.@Nullable RetrySignal retry;
         synchronized (this) {
             if (closed || pending != poll) {
                 return; // answered after the loop stopped, or after the poll was replaced: not ours to act on
@@ -211,6 +212,7 @@ final class WatchLoop implements Runnable {
             Progress.Step step = response != null
                     ? progress.onResponse(response)
                     : progress.onFailure(failureOrMissing(failure), now);
+            retry = step.retry();
             deliver = subscribers;
             Task emission = step.emission();
             WatchException fatal = step.fatal();
@@ -239,6 +241,9 @@ final class WatchLoop implements Runnable {
         }
         for (WatchSubscription s : deliver) {
             s.drain();
+        }
+        if (retry != null && outcome == null) {
+            watcher.options().retrying(retry); // outside the lock: the listener is the caller's code
         }
         if (outcome != null) {
             finished(outcome);

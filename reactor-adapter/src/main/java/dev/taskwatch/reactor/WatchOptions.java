@@ -1,13 +1,18 @@
 package dev.taskwatch.reactor;
 
+import dev.taskwatch.core.CatalogException;
+import dev.taskwatch.core.internal.SafeText;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -26,32 +31,19 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  *
  * <p>The delay after poll {@code n} (counting a watch's polls from 0) is
- * {@code min(maxDelay, initialDelay × multiplier^n)}, spread at random by {@code ±jitter} of itself but never below
- * {@code initialDelay} nor above {@code maxDelay}. It keeps growing across transitions: a task that just started running is not about to finish. A
- * server hint ({@code Retry-After}, {@code retry-after-ms}) replaces it, above {@code maxDelay} too, but never below
- * {@code initialDelay}.
+ * {@code min(maxDelay, initialDelay × multiplier^n)}, spread at random by {@code ±jitter} of itself but kept within
+ * {@code [initialDelay, maxDelay]}: at the cap the spread is {@code −jitter} to 0. It keeps growing across
+ * transitions: a task that just started running is not about to finish. A server hint ({@code Retry-After},
+ * {@code retry-after-ms}) replaces it, above {@code maxDelay} too, but never below {@code initialDelay}.
  *
  * <p>Every duration must fit in a {@code long} of nanoseconds (about 292 years), so that deadline arithmetic cannot
  * overflow.
  */
 public final class WatchOptions {
 
+    private static final Logger log = LoggerFactory.getLogger(TaskWatcher.class);
     private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
-
-    // The backoff that needs the fewest requests per task while the p95 task is seen within half its duration and
-    // within 10 s, for log-normal durations (median 20 s, p95 2 min): BENCHMARKS.md, "Request efficiency".
-    private static final WatchOptions DEFAULTS = new WatchOptions(
-            Duration.ofMillis(1750),
-            Duration.ofSeconds(12),
-            1.25,
-            0.2,
-            null,
-            Duration.ofSeconds(30),
-            10,
-            null,
-            WatchOptions::randomUuid,
-            null,
-            null);
+    private static final WatchOptions DEFAULTS = new WatchOptions(new Spec());
 
     private final Duration initialDelay;
     private final Duration maxDelay;
@@ -67,30 +59,78 @@ public final class WatchOptions {
     private final @Nullable Object meterRegistry;
     // Typed Object for the same reason: Micrometer Observation is optional too.
     private final @Nullable Object observationRegistry;
+    private final @Nullable Consumer<RetrySignal> retryListener;
 
-    private WatchOptions(
-            Duration initialDelay,
-            Duration maxDelay,
-            double multiplier,
-            double jitter,
-            @Nullable Duration timeout,
-            Duration notFoundGrace,
-            int maxConsecutiveErrors,
-            @Nullable Scheduler scheduler,
-            Supplier<String> clientRequestIds,
-            @Nullable Object meterRegistry,
-            @Nullable Object observationRegistry) {
-        this.initialDelay = initialDelay;
-        this.maxDelay = maxDelay;
-        this.multiplier = multiplier;
-        this.jitter = jitter;
-        this.timeout = timeout;
-        this.notFoundGrace = notFoundGrace;
-        this.maxConsecutiveErrors = maxConsecutiveErrors;
-        this.scheduler = scheduler;
-        this.clientRequestIds = clientRequestIds;
-        this.meterRegistry = meterRegistry;
-        this.observationRegistry = observationRegistry;
+    /**
+     * The settings while one of them changes: each setter copies the current ones here, changes one and builds a new
+     * instance from it, so that every field stays final. Its initial values are the defaults.
+     */
+    private static final class Spec {
+        // The backoff that needs the fewest requests per task while the p95 task is seen within half its duration
+        // and within 10 s, for log-normal durations (median 20 s, p95 2 min): BENCHMARKS.md, "Request efficiency".
+        Duration initialDelay = Duration.ofMillis(1750);
+        Duration maxDelay = Duration.ofSeconds(12);
+        double multiplier = 1.25;
+        double jitter = 0.2;
+
+        @Nullable
+        Duration timeout;
+
+        Duration notFoundGrace = Duration.ofSeconds(30);
+        int maxConsecutiveErrors = 10;
+
+        @Nullable
+        Scheduler scheduler;
+
+        Supplier<String> clientRequestIds = WatchOptions::randomUuid;
+
+        @Nullable
+        Object meterRegistry;
+
+        @Nullable
+        Object observationRegistry;
+
+        @Nullable
+        Consumer<RetrySignal> retryListener;
+
+        Spec() {}
+
+        Spec(WatchOptions o) {
+            initialDelay = o.initialDelay;
+            maxDelay = o.maxDelay;
+            multiplier = o.multiplier;
+            jitter = o.jitter;
+            timeout = o.timeout;
+            notFoundGrace = o.notFoundGrace;
+            maxConsecutiveErrors = o.maxConsecutiveErrors;
+            scheduler = o.scheduler;
+            clientRequestIds = o.clientRequestIds;
+            meterRegistry = o.meterRegistry;
+            observationRegistry = o.observationRegistry;
+            retryListener = o.retryListener;
+        }
+    }
+
+    private WatchOptions(Spec s) {
+        this.initialDelay = s.initialDelay;
+        this.maxDelay = s.maxDelay;
+        this.multiplier = s.multiplier;
+        this.jitter = s.jitter;
+        this.timeout = s.timeout;
+        this.notFoundGrace = s.notFoundGrace;
+        this.maxConsecutiveErrors = s.maxConsecutiveErrors;
+        this.scheduler = s.scheduler;
+        this.clientRequestIds = s.clientRequestIds;
+        this.meterRegistry = s.meterRegistry;
+        this.observationRegistry = s.observationRegistry;
+        this.retryListener = s.retryListener;
+    }
+
+    /** A copy of these options with one change. */
+    private WatchOptions with(Consumer<Spec> change) {
+        Spec spec = new Spec(this);
+        change.accept(spec);
+        return new WatchOptions(spec);
     }
 
     /**
@@ -108,18 +148,7 @@ public final class WatchOptions {
      * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds
      */
     public WatchOptions initialDelay(Duration initialDelay) {
-        return new WatchOptions(
-                requirePositive(initialDelay, "initialDelay"),
-                maxDelay,
-                multiplier,
-                jitter,
-                timeout,
-                notFoundGrace,
-                maxConsecutiveErrors,
-                scheduler,
-                clientRequestIds,
-                meterRegistry,
-                observationRegistry);
+        return with(s -> s.initialDelay = requirePositive(initialDelay, "initialDelay"));
     }
 
     /**
@@ -129,18 +158,7 @@ public final class WatchOptions {
      * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds
      */
     public WatchOptions maxDelay(Duration maxDelay) {
-        return new WatchOptions(
-                initialDelay,
-                requirePositive(maxDelay, "maxDelay"),
-                multiplier,
-                jitter,
-                timeout,
-                notFoundGrace,
-                maxConsecutiveErrors,
-                scheduler,
-                clientRequestIds,
-                meterRegistry,
-                observationRegistry);
+        return with(s -> s.maxDelay = requirePositive(maxDelay, "maxDelay"));
     }
 
     /**
@@ -152,24 +170,13 @@ public final class WatchOptions {
         if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
             throw new IllegalArgumentException("multiplier must be a finite number >= 1.0, got " + multiplier);
         }
-        return new WatchOptions(
-                initialDelay,
-                maxDelay,
-                multiplier,
-                jitter,
-                timeout,
-                notFoundGrace,
-                maxConsecutiveErrors,
-                scheduler,
-                clientRequestIds,
-                meterRegistry,
-                observationRegistry);
+        return with(s -> s.multiplier = multiplier);
     }
 
     /**
-     * The random spread of each computed delay, as a fraction of it: {@code 0.2} means ±20 %, within
-     * {@code [initialDelay, maxDelay]}. Spreading keeps many watchers from polling in lockstep. Defaults to
-     * {@code 0.2}.
+     * The random spread of each computed delay, as a fraction of it: {@code 0.2} means ±20 %, kept within
+     * {@code [initialDelay, maxDelay]} (so −20 % to 0 once the delay has reached {@code maxDelay}). Spreading keeps
+     * many watchers from polling in lockstep. Defaults to {@code 0.2}.
      *
      * @throws IllegalArgumentException if not in {@code [0, 1)}
      */
@@ -177,18 +184,7 @@ public final class WatchOptions {
         if (!(jitter >= 0.0 && jitter < 1.0)) {
             throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
         }
-        return new WatchOptions(
-                initialDelay,
-                maxDelay,
-                multiplier,
-                jitter,
-                timeout,
-                notFoundGrace,
-                maxConsecutiveErrors,
-                scheduler,
-                clientRequestIds,
-                meterRegistry,
-                observationRegistry);
+        return with(s -> s.jitter = jitter);
     }
 
     /**
@@ -201,18 +197,7 @@ public final class WatchOptions {
      *     rather than {@code ChronoUnit.FOREVER})
      */
     public WatchOptions timeout(Duration timeout) {
-        return new WatchOptions(
-                initialDelay,
-                maxDelay,
-                multiplier,
-                jitter,
-                requirePositive(timeout, "timeout"),
-                notFoundGrace,
-                maxConsecutiveErrors,
-                scheduler,
-                clientRequestIds,
-                meterRegistry,
-                observationRegistry);
+        return with(s -> s.timeout = requirePositive(timeout, "timeout"));
     }
 
     /**
@@ -230,18 +215,7 @@ public final class WatchOptions {
             throw new IllegalArgumentException("notFoundGrace must not be negative, got " + notFoundGrace);
         }
         requireNanos(notFoundGrace, "notFoundGrace");
-        return new WatchOptions(
-                initialDelay,
-                maxDelay,
-                multiplier,
-                jitter,
-                timeout,
-                notFoundGrace,
-                maxConsecutiveErrors,
-                scheduler,
-                clientRequestIds,
-                meterRegistry,
-                observationRegistry);
+        return with(s -> s.notFoundGrace = notFoundGrace);
     }
 
     /**
@@ -255,18 +229,7 @@ public final class WatchOptions {
             throw new IllegalArgumentException(
                     "maxConsecutiveErrors must not be negative, got " + maxConsecutiveErrors);
         }
-        return new WatchOptions(
-                initialDelay,
-                maxDelay,
-                multiplier,
-                jitter,
-                timeout,
-                notFoundGrace,
-                maxConsecutiveErrors,
-                scheduler,
-                clientRequestIds,
-                meterRegistry,
-                observationRegistry);
+        return with(s -> s.maxConsecutiveErrors = maxConsecutiveErrors);
     }
 
     /**
@@ -274,18 +237,7 @@ public final class WatchOptions {
      * subscription (so {@code StepVerifier.withVirtualTime} replaces it).
      */
     public WatchOptions scheduler(Scheduler scheduler) {
-        return new WatchOptions(
-                initialDelay,
-                maxDelay,
-                multiplier,
-                jitter,
-                timeout,
-                notFoundGrace,
-                maxConsecutiveErrors,
-                Objects.requireNonNull(scheduler, "scheduler"),
-                clientRequestIds,
-                meterRegistry,
-                observationRegistry);
+        return with(s -> s.scheduler = Objects.requireNonNull(scheduler, "scheduler"));
     }
 
     /**
@@ -293,18 +245,7 @@ public final class WatchOptions {
      * (version 4) UUID per poll.
      */
     public WatchOptions clientRequestIds(Supplier<String> clientRequestIds) {
-        return new WatchOptions(
-                initialDelay,
-                maxDelay,
-                multiplier,
-                jitter,
-                timeout,
-                notFoundGrace,
-                maxConsecutiveErrors,
-                scheduler,
-                Objects.requireNonNull(clientRequestIds, "clientRequestIds"),
-                meterRegistry,
-                observationRegistry);
+        return with(s -> s.clientRequestIds = Objects.requireNonNull(clientRequestIds, "clientRequestIds"));
     }
 
     /**
@@ -313,18 +254,7 @@ public final class WatchOptions {
      * Defaults to none; Micrometer is an optional dependency, needed only when this is set.
      */
     public WatchOptions meterRegistry(MeterRegistry meterRegistry) {
-        return new WatchOptions(
-                initialDelay,
-                maxDelay,
-                multiplier,
-                jitter,
-                timeout,
-                notFoundGrace,
-                maxConsecutiveErrors,
-                scheduler,
-                clientRequestIds,
-                Objects.requireNonNull(meterRegistry, "meterRegistry"),
-                observationRegistry);
+        return with(s -> s.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry"));
     }
 
     /**
@@ -340,18 +270,35 @@ public final class WatchOptions {
      * Micrometer Observation is an optional dependency, needed only when this is set.
      */
     public WatchOptions observationRegistry(ObservationRegistry observationRegistry) {
-        return new WatchOptions(
-                initialDelay,
-                maxDelay,
-                multiplier,
-                jitter,
-                timeout,
-                notFoundGrace,
-                maxConsecutiveErrors,
-                scheduler,
-                clientRequestIds,
-                meterRegistry,
-                Objects.requireNonNull(observationRegistry, "observationRegistry"));
+        return with(s -> s.observationRegistry = Objects.requireNonNull(observationRegistry, "observationRegistry"));
+    }
+
+    /**
+     * Adds a listener for failed polls that the watch retries: it is called once for each such poll, after the next
+     * poll is scheduled, with the zone, the task, the error, how many polls in a row have failed and the delay before
+     * the next poll. It is not called for the failure that ends a watch (that one is the watch's error), nor when the
+     * watch ends before the retry (every subscriber timed out or cancelled). One call per failed poll of a polling
+     * loop, however many subscribers share it.
+     *
+     * <pre>{@code
+     * WatchOptions.defaults().doOnRetry(r -> log.info("{}/{}: {} failed polls in a row, next in {}: {}",
+     *         r.zoneId(), r.taskId(), r.attempt(), r.delay(), r.error().getMessage()));
+     * }</pre>
+     *
+     * <p>It runs on the thread that delivered the failure (a Netty event loop, or the scheduler's thread), so it must
+     * not block; hand slow work to another thread. A listener that throws is logged at {@code WARN} on the
+     * {@code dev.taskwatch.reactor.TaskWatcher} logger and otherwise ignored: the watch goes on as if it had returned.
+     * Listeners added by earlier calls are kept and called first, each guarded on its own. Defaults to none.
+     */
+    public WatchOptions doOnRetry(Consumer<? super RetrySignal> listener) {
+        Objects.requireNonNull(listener, "listener");
+        Consumer<RetrySignal> before = retryListener;
+        return with(s -> s.retryListener = before == null
+                ? signal -> notify(listener, signal)
+                : signal -> {
+                    before.accept(signal);
+                    notify(listener, signal);
+                });
     }
 
     /** The delay after the first poll, and the shortest wait a server hint can ask for. */
@@ -399,35 +346,60 @@ public final class WatchOptions {
         return clientRequestIds;
     }
 
-    /** The registry metrics go to, or {@code null} for none. */
+    /**
+     * The registry metrics go to, or {@code null} for none. Calling this without Micrometer on the class path is safe
+     * when none is set: the cast, and with it Micrometer, is reached only for a registry.
+     */
     public @Nullable MeterRegistry meterRegistry() {
-        Object registry = meterRegistry;
-        // Checked before the cast so that the cast (and Micrometer) is never touched when no registry is set.
-        if (registry == null) {
-            return null;
-        }
-        return (MeterRegistry) registry;
+        return meterRegistry == null ? null : (MeterRegistry) meterRegistry;
     }
 
-    /** The registry as an untyped reference, for code that must not load Micrometer when there is none. */
-    @Nullable
-    Object meterRegistryOrNull() {
-        return meterRegistry;
-    }
-
-    /** The registry each watch's observation goes to, or {@code null} for none. */
+    /** The registry each watch's observation goes to, or {@code null} for none; safe without Micrometer, as above. */
     public @Nullable ObservationRegistry observationRegistry() {
-        Object registry = observationRegistry;
-        if (registry == null) {
-            return null;
-        }
-        return (ObservationRegistry) registry;
+        return observationRegistry == null ? null : (ObservationRegistry) observationRegistry;
     }
 
-    /** The observation registry as an untyped reference, for code that must not load Micrometer when there is none. */
-    @Nullable
-    Object observationRegistryOrNull() {
-        return observationRegistry;
+    /** Tells the {@link #doOnRetry} listeners, if any, about a poll that will be retried. Never throws. */
+    void retrying(RetrySignal signal) {
+        Consumer<RetrySignal> listener = retryListener;
+        if (listener != null) {
+            listener.accept(signal);
+        }
+    }
+
+    private static void notify(Consumer<? super RetrySignal> listener, RetrySignal signal) {
+        try {
+            listener.accept(signal);
+        } catch (RuntimeException e) {
+            // The listener is the caller's; its failure is not the watch's. Its message is escaped like server text.
+            log.warn(
+                    "doOnRetry listener failed for task {} in zone {}; the watch goes on: {}",
+                    signal.taskId(),
+                    signal.zoneId(),
+                    SafeText.escape(String.valueOf(e), 1000));
+        }
+    }
+
+    /**
+     * A failed poll that the watch will retry, as given to {@link #doOnRetry} listeners.
+     *
+     * @param zoneId the zone of the task
+     * @param taskId the task
+     * @param error why the poll failed: a transient {@link CatalogException}, or a {@code 404} within the
+     *     not-found grace
+     * @param attempt how many polls in a row have failed, this one included: 1 for the first failure after an answer
+     *     (or at the start); 404s within the grace count here, though not towards {@link #maxConsecutiveErrors(int)}
+     * @param delay the wait before the next poll: the backoff's, or the server's hint
+     */
+    public record RetrySignal(String zoneId, String taskId, CatalogException error, int attempt, Duration delay) {
+
+        /** Creates a signal. */
+        public RetrySignal {
+            Objects.requireNonNull(zoneId, "zoneId");
+            Objects.requireNonNull(taskId, "taskId");
+            Objects.requireNonNull(error, "error");
+            Objects.requireNonNull(delay, "delay");
+        }
     }
 
     @Override
@@ -437,7 +409,8 @@ public final class WatchOptions {
                 + notFoundGrace + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", scheduler="
                 + (scheduler == null ? "parallel" : scheduler) + ", meterRegistry="
                 + (meterRegistry == null ? "none" : "set") + ", observationRegistry="
-                + (observationRegistry == null ? "none" : "set") + "}";
+                + (observationRegistry == null ? "none" : "set") + ", doOnRetry="
+                + (retryListener == null ? "none" : "set") + "}";
     }
 
     private static Duration requirePositive(Duration value, String name) {

@@ -369,4 +369,91 @@ class TaskWatcherHttpTest {
                     assertThat(e).hasMessageContaining("bad manifest");
                 });
     }
+
+    @Test
+    void doOnRetryHearsOfEachRetriedPollWithItsErrorAttemptAndDelay() {
+        dispatcher.script(
+                TASK,
+                task("pending"),
+                error(503, "service_unavailable", "Retry-After", "3"),
+                malformed(),
+                task("running"),
+                completed("inst-1"));
+        List<WatchOptions.RetrySignal> signals = new CopyOnWriteArrayList<>();
+
+        List<Task> seen = watchOnVirtualTime(Tasks.ONE_TWO_TEN.doOnRetry(signals::add));
+
+        assertThat(statuses(seen)).containsExactly("pending", "running", "completed");
+        assertThat(signals).hasSize(2);
+        WatchOptions.RetrySignal first = signals.get(0);
+        assertThat(first.zoneId()).isEqualTo(ZONE);
+        assertThat(first.taskId()).isEqualTo(TASK);
+        assertThat(first.error())
+                .isInstanceOfSatisfying(
+                        CatalogApiException.class,
+                        api -> assertThat(api.httpStatus()).isEqualTo(503));
+        assertThat(first.attempt()).isEqualTo(1);
+        assertThat(first.delay()).as("the server's hint").isEqualTo(Duration.ofSeconds(3));
+        WatchOptions.RetrySignal second = signals.get(1);
+        assertThat(second.error().isTransient()).isTrue();
+        assertThat(second.error()).hasMessageContaining("invalid Task");
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.delay()).as("the third step of 1, 2, 4 s").isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void doOnRetryIsNotToldOfTheFailureThatEndsTheWatch() {
+        dispatcher.script(TASK, task("pending"), error(503, "service_unavailable"), error(502, "bad_gateway"));
+        List<WatchOptions.RetrySignal> signals = new CopyOnWriteArrayList<>();
+
+        assertThatThrownBy(() -> watchOnVirtualTime(
+                        Tasks.ONE_TWO_TEN.maxConsecutiveErrors(1).doOnRetry(signals::add)))
+                .isInstanceOfSatisfying(
+                        WatchException.class,
+                        e -> assertThat(((CatalogApiException) e.getCause()).httpStatus())
+                                .isEqualTo(502));
+
+        assertThat(signals).singleElement().satisfies(r -> {
+            assertThat(((CatalogApiException) r.error()).httpStatus()).isEqualTo(503);
+            assertThat(r.attempt()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void doOnRetryCountsNotFoundWithinTheGraceAndStartsAgainAfterAnAnswer() {
+        dispatcher.script(
+                TASK,
+                error(404, "not_found"),
+                error(404, "not_found"),
+                task("pending"),
+                error(503, "service_unavailable"),
+                completed("inst-1"));
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+
+        watchOnVirtualTime(Tasks.ONE_TWO_TEN.doOnRetry(r -> attempts.add(r.attempt())));
+
+        assertThat(attempts).containsExactly(1, 2, 1);
+    }
+
+    @Test
+    void aThrowingDoOnRetryListenerNeitherBreaksTheWatchNorSilencesTheNextListener() {
+        dispatcher.script(
+                TASK,
+                task("pending"),
+                error(503, "service_unavailable"),
+                error(429, "rate_limit_exceeded"),
+                completed("inst-1"));
+        List<Integer> heard = new CopyOnWriteArrayList<>();
+        WatchOptions options = Tasks.ONE_TWO_TEN
+                .doOnRetry(r -> {
+                    throw new IllegalStateException("listener bug");
+                })
+                .doOnRetry(r -> heard.add(r.attempt()));
+
+        List<Task> seen = watchOnVirtualTime(options);
+
+        assertThat(statuses(seen)).containsExactly("pending", "completed");
+        assertThat(heard).containsExactly(1, 2);
+        assertThat(dispatcher.requests).hasSize(4);
+    }
 }

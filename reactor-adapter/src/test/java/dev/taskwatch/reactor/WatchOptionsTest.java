@@ -3,9 +3,12 @@ package dev.taskwatch.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taskwatch.core.CatalogTransportException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -116,6 +119,7 @@ class WatchOptionsTest {
         assertThatThrownBy(() -> d.clientRequestIds(null)).hasMessage("clientRequestIds");
         assertThatThrownBy(() -> d.meterRegistry(null)).hasMessage("meterRegistry");
         assertThatThrownBy(() -> d.timeout(null)).hasMessage("timeout");
+        assertThatThrownBy(() -> d.doOnRetry(null)).hasMessage("listener");
     }
 
     @Test
@@ -152,7 +156,23 @@ class WatchOptionsTest {
         WatchOptions withRegistry = WatchOptions.defaults().meterRegistry(registry);
 
         assertThat(withRegistry.meterRegistry()).isSameAs(registry);
-        assertThat(withRegistry.meterRegistryOrNull()).isSameAs(registry);
-        assertThat(WatchOptions.defaults().meterRegistryOrNull()).isNull();
+        assertThat(WatchOptions.defaults().meterRegistry()).isNull();
+    }
+
+    @Test
+    void doOnRetryListenersAddUpInOrderAndLeaveTheOriginalWithout() {
+        List<String> calls = new ArrayList<>();
+        WatchOptions once = WatchOptions.defaults().doOnRetry(r -> calls.add("first " + r.attempt()));
+        WatchOptions twice = once.doOnRetry(r -> calls.add("second " + r.attempt()));
+        WatchOptions.RetrySignal signal = new WatchOptions.RetrySignal(
+                "z", "t", new CatalogTransportException("reset", null, true), 3, Duration.ofSeconds(2));
+
+        twice.retrying(signal);
+        once.retrying(signal);
+        WatchOptions.defaults().retrying(signal);
+
+        assertThat(calls).containsExactly("first 3", "second 3", "first 3");
+        assertThat(twice.toString()).contains("doOnRetry=set");
+        assertThat(WatchOptions.defaults().toString()).contains("doOnRetry=none");
     }
 }

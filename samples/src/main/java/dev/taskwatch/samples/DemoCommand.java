@@ -145,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
                     StringBuilder line = new StringBuilder(String.format(
                             "+%5.2fs  %-18s %-10s",
                             at, e.taskId(), SafeText.escape(e.task().statusValue(), 64)));
-                    Transitions.describe(e.task(), line);
+                    TransitionPrinter.describe(e.task(), line);
                     console.outLine(line.toString().stripTrailing());
                 } else {
                     o.error = e.error();

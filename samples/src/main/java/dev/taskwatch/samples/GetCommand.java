@@ -5,11 +5,9 @@ import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.core.internal.SafeText;
-import java.net.URI;
-import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,18 +39,8 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "Task id.")
     String task;
 
-    @Option(
-            names = "--base-url",
-            description = "API base URL (default: KEYCARD_API_BASE_URL, else https://api.keycard.ai).")
-    @Nullable
-    URI baseUrl;
-
-    @Option(
-            names = "--request-timeout",
-            defaultValue = "10s",
-            converter = DurationConverter.class,
-            description = "Timeout of the request (default: ${DEFAULT-VALUE}).")
-    Duration requestTimeout;
+    @Mixin
+    ApiOptions api = new ApiOptions();
 
     @Option(
             names = "--output",
@@ -70,19 +58,14 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        URI base = baseUrl != null ? baseUrl : WaitCommand.defaultBaseUrl(io);
-        try (CatalogTasksClient client = CatalogTasksClient.builder()
-                .baseUrl(base)
-                .credentials(dev.taskwatch.core.Credentials.fromEnvironment(io.env()))
-                .responseTimeout(requestTimeout)
-                .build()) {
+        try (CatalogTasksClient client = api.client(io.env())) {
             // Checked before the request; an invalid id is a usage error, thrown as IllegalArgumentException.
             CatalogTasksClient.requireValidId(zone, "zoneId");
             CatalogTasksClient.requireValidId(task, "taskId");
             Task t;
             try {
                 // The main thread waits for the one answer; the response timeout bounds it.
-                t = client.retrieve(zone, task).block(requestTimeout.plusSeconds(5));
+                t = client.retrieve(zone, task).block(api.requestTimeout.plusSeconds(5));
             } catch (CatalogException e) {
                 console.errLine(TaskwatchCommand.diagnostic(e.getMessage()));
                 return ExitCode.API_ERROR;
@@ -97,7 +80,7 @@ final class GetCommand implements Callable<Integer> {
                 StringBuilder line = new StringBuilder(SafeText.escape(zone + "/" + task, 300))
                         .append("  ")
                         .append(SafeText.escape(t.statusValue(), 64));
-                Transitions.describe(t, line);
+                TransitionPrinter.describe(t, line);
                 console.outLine(line.toString());
             }
             if (t.status() == TaskStatus.COMPLETED) {

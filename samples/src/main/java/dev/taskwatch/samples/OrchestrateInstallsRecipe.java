@@ -2,7 +2,6 @@ package dev.taskwatch.samples;
 
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
-import dev.taskwatch.core.Task;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
 import dev.taskwatch.testkit.CatalogSimulator;
@@ -56,12 +55,5 @@ public final class OrchestrateInstallsRecipe {
                     .block(Duration.ofMinutes(1));
         }
         return new java.util.TreeMap<>(outcomes);
-    }
-
-    /** For callers that want the completed tasks or the first failure as an exception. */
-    static Mono<List<Task>> allCompleted(TaskWatcher watcher, String zone, List<String> tasks) {
-        return Flux.fromIterable(tasks)
-                .flatMap(task -> watcher.awaitCompleted(zone, task))
-                .collectList();
     }
 }

@@ -1,7 +1,6 @@
 package dev.taskwatch.samples;
 
 import dev.taskwatch.core.CatalogTasksClient;
-import dev.taskwatch.core.Credentials;
 import dev.taskwatch.core.Task;
 import dev.taskwatch.core.TaskStatus;
 import dev.taskwatch.core.internal.SafeText;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +35,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -44,7 +43,7 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * {@code taskwatch wait}: waits for one or more tasks of a zone, all at once through one watcher and one client, under
- * one overall timeout. Transitions go to stdout (text or JSON lines), diagnostics to stderr. Exit codes: 0 every task
+ * one overall timeout. TransitionPrinter go to stdout (text or JSON lines), diagnostics to stderr. Exit codes: 0 every task
  * met the condition, 1 a task failed, 2 invalid usage or input, 3 timed out, 4 API or protocol error; with several,
  * 2 &gt; 4 &gt; 1 &gt; 3 &gt; 0. Credentials come only from the environment and are never printed.
  */
@@ -55,7 +54,7 @@ import reactor.core.scheduler.Scheduler;
         usageHelpAutoWidth = true,
         description = {
             "Wait for one or more catalog tasks of a zone: all are watched at once, under one overall timeout.",
-            "Transitions go to stdout (readable lines, or one JSON Task per line); diagnostics go to stderr."
+            "TransitionPrinter go to stdout (readable lines, or one JSON Task per line); diagnostics go to stderr."
         },
         footer = {
             "",
@@ -123,11 +122,8 @@ final class WaitCommand implements Callable<Integer> {
             description = "End the wait at the first failed task (exit 1) and stop watching the others.")
     boolean failFast;
 
-    @Option(
-            names = "--base-url",
-            description = "API base URL (default: KEYCARD_API_BASE_URL, else https://api.keycard.ai).")
-    @Nullable
-    URI baseUrl;
+    @Mixin
+    ApiOptions api = new ApiOptions();
 
     @Option(
             names = "--timeout",
@@ -179,13 +175,6 @@ final class WaitCommand implements Callable<Integer> {
     Double jitter;
 
     @Option(
-            names = "--request-timeout",
-            defaultValue = "10s",
-            converter = DurationConverter.class,
-            description = "Timeout of each request (default: ${DEFAULT-VALUE}).")
-    Duration requestTimeout;
-
-    @Option(
             names = "--not-found-grace",
             defaultValue = "30s",
             converter = DurationConverter.class,
@@ -223,32 +212,25 @@ final class WaitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> ids = taskIds();
-        WatchOptions options = options();
-        Map<String, ResumePoint> points = startPoints(ids, options.scheduler());
-        URI base = baseUrl != null ? baseUrl : defaultBaseUrl(io);
-        Credentials credentials = Credentials.fromEnvironment(io.env());
         Map<String, AtomicInteger> polls = new LinkedHashMap<>();
         ids.forEach(id -> polls.put(id, new AtomicInteger()));
-        Transitions printer = output == Output.json
-                ? Transitions.json(console)
-                : Transitions.text(
+        TransitionPrinter printer = output == Output.json
+                ? TransitionPrinter.json(console)
+                : TransitionPrinter.text(
                         console, io.terminal(), io.colour(), id -> polls.get(id).get());
-        try (CatalogTasksClient client = CatalogTasksClient.builder()
-                .baseUrl(base)
-                .credentials(credentials)
-                .responseTimeout(requestTimeout)
-                .build()) {
-            // Counts the polls of each task, and makes each failed poll a diagnostic (the watcher decides whether to
-            // retry it). This runs on an event loop: the printer only hands the line to the console's writer thread.
-            CatalogTasksClient reporting = (zoneId, taskId, requestId) -> Mono.defer(() -> {
-                        AtomicInteger n = polls.get(taskId);
-                        if (n != null) {
-                            n.incrementAndGet();
-                        }
-                        return client.exchange(zoneId, taskId, requestId);
-                    })
-                    .doOnError(e -> printer.diagnostic(TaskwatchCommand.diagnostic("poll failed: " + e.getMessage())));
-            TaskWatcher watcher = TaskWatcher.create(reporting, options);
+        WatchOptions options = options(printer);
+        Map<String, ResumePoint> points = startPoints(ids, options.scheduler());
+        try (CatalogTasksClient client = api.client(io.env())) {
+            // Counts each task's polls, for the live table and the summary: the watcher keeps no count once a watch
+            // has ended.
+            CatalogTasksClient counting = (zoneId, taskId, requestId) -> {
+                AtomicInteger n = polls.get(taskId);
+                if (n != null) {
+                    n.incrementAndGet();
+                }
+                return client.exchange(zoneId, taskId, requestId);
+            };
+            TaskWatcher watcher = TaskWatcher.create(counting, options);
             // Ids are checked here, before anything is printed or sent.
             List<Flux<Event>> watches = new ArrayList<>(ids.size());
             for (String id : ids) {
@@ -340,16 +322,11 @@ final class WaitCommand implements Callable<Integer> {
         return "resume-token " + point.zoneId() + "/" + point.taskId() + " " + point.toToken();
     }
 
-    /** The base URL when no flag gives it: {@code KEYCARD_API_BASE_URL}, else Keycard's. */
-    static URI defaultBaseUrl(Io io) {
-        return URI.create(io.env().getOrDefault("KEYCARD_API_BASE_URL", "https://api.keycard.ai"));
-    }
-
     /** Runs every watch at once, prints as they go, and reports; returns the exit code. */
     private int await(
             List<String> ids,
             List<Flux<Event>> watches,
-            Transitions printer,
+            TransitionPrinter printer,
             Map<String, AtomicInteger> polls,
             Scheduler clock,
             Map<String, ResumePoint> points) {
@@ -423,7 +400,7 @@ final class WaitCommand implements Callable<Integer> {
     }
 
     /** Moves the task's point on to {@code task} and prints its token; a status no token can hold is said so. */
-    private static void printToken(Transitions printer, Map<String, ResumePoint> current, String id, Task task) {
+    private static void printToken(TransitionPrinter printer, Map<String, ResumePoint> current, String id, Task task) {
         ResumePoint point = current.get(id);
         if (point == null) {
             return;
@@ -594,7 +571,7 @@ final class WaitCommand implements Callable<Integer> {
      * (with 130, as for any Ctrl-C). Nothing when the wait had already ended.
      */
     static void interrupted(
-            Transitions printer, ConsoleWriter console, String label, @Nullable Task last, Duration elapsed) {
+            TransitionPrinter printer, ConsoleWriter console, String label, @Nullable Task last, Duration elapsed) {
         interrupted(
                 printer,
                 console,
@@ -604,7 +581,7 @@ final class WaitCommand implements Callable<Integer> {
     }
 
     private static void interrupted(
-            Transitions printer, ConsoleWriter console, String where, Duration elapsed, boolean several) {
+            TransitionPrinter printer, ConsoleWriter console, String where, Duration elapsed, boolean several) {
         if (printer.interrupt()) {
             console.errLine(TaskwatchCommand.diagnostic("interrupted after " + elapsed.toSeconds() + "s waiting for "
                     + where + (several ? "; the tasks themselves go on" : "; the task itself goes on")));
@@ -620,9 +597,11 @@ final class WaitCommand implements Callable<Integer> {
         }
     }
 
-    private WatchOptions options() {
+    /** The watch options of the flags; each failed poll that a watch retries becomes a diagnostic. */
+    private WatchOptions options(TransitionPrinter printer) {
+        // Each setter checks its own value only; maxDelay caps initialDelay when delays are computed, so a larger
+        // --initial-delay than --max-delay is not an error: the first delays are maxDelay.
         WatchOptions o = WatchOptions.defaults().timeout(timeout).notFoundGrace(notFoundGrace);
-        // maxDelay first, so that a larger --initial-delay is checked against the new bound, not the default.
         if (maxDelay != null) {
             o = o.maxDelay(maxDelay);
         }
@@ -638,6 +617,10 @@ final class WaitCommand implements Callable<Integer> {
         if (timer != null) {
             o = o.scheduler(timer);
         }
-        return o;
+        // The failure that ends a watch is reported with its result instead. This runs on an event loop: the printer
+        // only hands the line to the console's writer thread.
+        return o.doOnRetry(r -> printer.diagnostic(
+                TaskwatchCommand.diagnostic("poll failed (" + r.attempt() + " in a row), next poll in "
+                        + TaskResult.seconds(r.delay()) + ": " + r.error().getMessage())));
     }
 }

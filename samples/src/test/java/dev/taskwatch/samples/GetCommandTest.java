@@ -86,4 +86,33 @@ class GetCommandTest {
         assertThat(get("t1", "--output", "yaml").exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(sim.requestCount()).isZero();
     }
+
+    @Test
+    void theBaseUrlFlagWinsOverKeycardApiBaseUrlAndABlankVariableCountsAsUnset() {
+        sim.task("z1", "t1").completes("inst-1");
+
+        Cli.Run flagged = Cli.run(
+                Map.of("KEYCARD_API_BASE_URL", "not a url"),
+                "",
+                false,
+                "get",
+                "--zone",
+                "z1",
+                "--task",
+                "t1",
+                "--base-url",
+                sim.baseUrl().toString());
+        // A blank variable is the default URL, as in the library: the id is what is wrong here, not the URL.
+        Cli.Run blank =
+                Cli.run(Map.of("KEYCARD_API_BASE_URL", " "), "", false, "get", "--zone", "z1", "--task", "../x");
+        Cli.Run unusable =
+                Cli.run(Map.of("KEYCARD_API_BASE_URL", "not a url"), "", false, "get", "--zone", "z1", "--task", "t1");
+
+        assertThat(flagged.exitCode()).as(flagged.err()).isEqualTo(ExitCode.COMPLETED);
+        assertThat(blank.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(blank.err()).contains("taskId").doesNotContain("baseUrl", "KEYCARD_API_BASE_URL");
+        assertThat(unusable.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(unusable.err()).contains("KEYCARD_API_BASE_URL is not a valid URL");
+        assertThat(sim.requestCount()).isEqualTo(1);
+    }
 }

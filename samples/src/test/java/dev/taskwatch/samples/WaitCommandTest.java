@@ -328,6 +328,9 @@ class WaitCommandTest {
 
             assertThat(run.exitCode()).isEqualTo(ExitCode.API_ERROR);
             assertThat(run.err()).contains("401");
+            assertThat(run.err())
+                    .as("the failure that ends the watch is no retry")
+                    .doesNotContain("poll failed");
             assertThat(run.out() + run.err()).doesNotContain(SECRET);
         }
     }
@@ -428,7 +431,10 @@ class WaitCommandTest {
                             false));
 
             assertThat(code).as(err.text()).isEqualTo(ExitCode.COMPLETED);
-            assertThat(err.text()).contains("taskwatch: poll failed: ").contains("503");
+            assertThat(err.text())
+                    .contains("taskwatch: poll failed (1 in a row), next poll in ")
+                    .contains("taskwatch: poll failed (2 in a row), next poll in ")
+                    .contains("503");
             assertThat(out.writers).as("threads that wrote stdout").containsOnly("taskwatch-output");
             assertThat(err.writers).as("threads that wrote stderr").containsOnly("taskwatch-output");
         }

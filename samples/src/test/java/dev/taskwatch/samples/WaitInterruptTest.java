@@ -29,7 +29,7 @@ class WaitInterruptTest {
 
     @Test
     void onATerminalTheStatusLineIsClearedThenOneDiagnosticSaysWhereTheWaitStood() {
-        Transitions printer = Transitions.text(console, true);
+        TransitionPrinter printer = TransitionPrinter.text(console, true);
         printer.start("z1", "t1");
         printer.transition(running());
 
@@ -47,7 +47,7 @@ class WaitInterruptTest {
 
     @Test
     void inAPipeNothingButTheDiagnosticIsAddedAndNoControlCharacter() {
-        Transitions printer = Transitions.text(console, false);
+        TransitionPrinter printer = TransitionPrinter.text(console, false);
         printer.start("z1", "t1");
 
         WaitCommand.interrupted(printer, console, "z1/t1", null, Duration.ofMillis(1500));
@@ -60,7 +60,7 @@ class WaitInterruptTest {
 
     @Test
     void afterTheWaitEndedTheHookAddsNothing() {
-        Transitions printer = Transitions.json(console);
+        TransitionPrinter printer = TransitionPrinter.json(console);
         printer.start("z1", "t1");
         printer.stop();
 
@@ -72,7 +72,7 @@ class WaitInterruptTest {
 
     @Test
     void noTransitionIsPrintedAfterTheInterrupt() {
-        Transitions printer = Transitions.text(console, true);
+        TransitionPrinter printer = TransitionPrinter.text(console, true);
         printer.start("z1", "t1");
 
         WaitCommand.interrupted(printer, console, "z1/t1", null, Duration.ZERO);

@@ -8,8 +8,6 @@ import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +34,9 @@ import org.springframework.core.env.Environment;
  *       without them the {@code KEYCARD_API_API_KEY}, {@code KEYCARD_API_CLIENT_ID} and
  *       {@code KEYCARD_API_CLIENT_SECRET} variables, looked up in Spring's {@link Environment} (the process
  *       environment, or any property source); without those, none.
- *   <li>Base URL: {@code taskwatch.base-url}, else {@code KEYCARD_API_BASE_URL}, else {@code https://api.keycard.ai}.
+ *   <li>Base URL: {@code taskwatch.base-url}, else {@code KEYCARD_API_BASE_URL} (blank counts as unset), else
+ *       {@code https://api.keycard.ai}. The {@code KEYCARD_API_*} variables are read by the client's own rules
+ *       ({@link CatalogTasksClient.Builder#environment}).
  *   <li>Watch options: {@code taskwatch.watch.*} over {@link WatchOptions#defaults()}, then every
  *       {@link WatchOptionsCustomizer} bean. When Micrometer is present and the application has one
  *       {@link MeterRegistry} (or a primary one), the watcher records its meters there.
@@ -61,13 +61,13 @@ public final class TaskwatchAutoConfiguration {
     CatalogTasksClient catalogTasksClient(TaskwatchProperties properties, Environment environment) {
         CatalogTasksClient.Builder builder = CatalogTasksClient.builder()
                 .responseTimeout(properties.getResponseTimeout())
-                .credentials(credentials(properties, environment));
-        URI baseUrl = properties.getBaseUrl();
-        if (baseUrl == null) {
-            baseUrl = baseUrlFromEnvironment(environment);
+                .environment(keycardVariables(environment));
+        Credentials credentials = credentials(properties);
+        if (credentials != null) {
+            builder.credentials(credentials);
         }
-        if (baseUrl != null) {
-            builder.baseUrl(baseUrl);
+        if (properties.getBaseUrl() != null) {
+            builder.baseUrl(properties.getBaseUrl());
         }
         return builder.build();
     }
@@ -99,10 +99,10 @@ public final class TaskwatchAutoConfiguration {
     }
 
     /**
-     * The credentials the properties name, else those of the environment. Failure messages name properties and
-     * variables, never their values.
+     * The credentials the properties name, or null to let the client take them from the {@code KEYCARD_API_*}
+     * variables. Failure messages name properties, never their values.
      */
-    static Credentials credentials(TaskwatchProperties properties, Environment environment) {
+    static @Nullable Credentials credentials(TaskwatchProperties properties) {
         String apiKey = properties.getApiKey();
         String clientId = properties.getClientId();
         String clientSecret = properties.getClientSecret();
@@ -122,14 +122,22 @@ public final class TaskwatchAutoConfiguration {
             return property(
                     "taskwatch.client-id/client-secret", () -> Credentials.clientCredentials(clientId, clientSecret));
         }
+        return null;
+    }
+
+    /**
+     * The {@code KEYCARD_API_*} variables as Spring's {@link Environment} resolves them (the process environment, or
+     * any property source), for the client to read its defaults from by its own rules.
+     */
+    static Map<String, String> keycardVariables(Environment environment) {
         Map<String, String> variables = new HashMap<>();
-        for (String name : List.of(API_KEY, CLIENT_ID, CLIENT_SECRET)) {
+        for (String name : List.of(API_KEY, CLIENT_ID, CLIENT_SECRET, BASE_URL)) {
             String value = environment.getProperty(name);
             if (value != null) {
                 variables.put(name, value);
             }
         }
-        return Credentials.fromEnvironment(variables);
+        return variables;
     }
 
     private static Credentials property(String name, Supplier<Credentials> credentials) {
@@ -138,18 +146,6 @@ public final class TaskwatchAutoConfiguration {
         } catch (IllegalArgumentException e) {
             // Credentials' messages never carry the value; this one adds which property to fix.
             throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static @Nullable URI baseUrlFromEnvironment(Environment environment) {
-        String value = environment.getProperty(BASE_URL);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return new URI(value.trim());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(BASE_URL + " is not a valid URL: " + e.getMessage(), e);
         }
     }
 

@@ -29,7 +29,7 @@ public class TaskwatchProperties {
 
     /**
      * The catalog API's base URL, http or https, optionally with a path prefix. Defaults to the KEYCARD_API_BASE_URL
-     * environment variable, else https://api.keycard.ai.
+     * environment variable (blank counts as unset), else https://api.keycard.ai.
      */
     private @Nullable URI baseUrl;
 

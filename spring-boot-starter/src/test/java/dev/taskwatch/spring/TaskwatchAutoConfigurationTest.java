@@ -357,6 +357,23 @@ class TaskwatchAutoConfigurationTest {
     }
 
     @Test
+    void aBlankKeycardApiBaseUrlCountsAsUnsetAsInTheLibrary() {
+        runner.withPropertyValues("KEYCARD_API_BASE_URL=").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(CatalogTasksClient.class).toString())
+                    .contains("baseUrl=https://api.keycard.ai,");
+        });
+    }
+
+    @Test
+    void anUnusableKeycardApiBaseUrlFailsStartupNamingTheVariable() {
+        runner.withPropertyValues("KEYCARD_API_BASE_URL=not a url").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains("KEYCARD_API_BASE_URL is not a valid URL");
+        });
+    }
+
+    @Test
     void halfAClientCredentialFailsStartupWithoutShowingIt() {
         runner.withPropertyValues("taskwatch.client-secret=s3cr3t-value").run(context -> {
             assertThat(context).hasFailed();

@@ -21,7 +21,7 @@ import reactor.core.scheduler.Schedulers;
  * lines or reorder text. JSON lines carry it as JSON strings, exactly as the API sent it. Everything goes through the
  * {@link ConsoleWriter}; callers on any thread only hand text over.
  */
-abstract class Transitions {
+abstract class TransitionPrinter {
 
     /** Starts printing for these tasks of one zone (distinct ids, in the order given). */
     abstract void start(String zone, List<String> tasks);
@@ -47,8 +47,8 @@ abstract class Transitions {
     abstract boolean interrupt();
 
     /** Exactly one Task object per transition per line, API field names, nothing else. */
-    static Transitions json(ConsoleWriter console) {
-        return new Transitions() {
+    static TransitionPrinter json(ConsoleWriter console) {
+        return new TransitionPrinter() {
             private boolean ended;
 
             @Override
@@ -84,7 +84,7 @@ abstract class Transitions {
     }
 
     /** Readable lines, without colour; on a terminal with the live table (polls not shown). */
-    static Transitions text(ConsoleWriter console, boolean terminal) {
+    static TransitionPrinter text(ConsoleWriter console, boolean terminal) {
         return new Text(console, terminal, false, id -> -1);
     }
 
@@ -94,7 +94,8 @@ abstract class Transitions {
      * @param colour whether statuses may be coloured (only ever on a terminal)
      * @param polls the number of requests sent so far for a task id, or a negative number to leave it out
      */
-    static Transitions text(ConsoleWriter console, boolean terminal, boolean colour, ToIntFunction<String> polls) {
+    static TransitionPrinter text(
+            ConsoleWriter console, boolean terminal, boolean colour, ToIntFunction<String> polls) {
         return new Text(console, terminal, colour && terminal, polls);
     }
 
@@ -103,7 +104,7 @@ abstract class Transitions {
      * below them. Each redraw is one write of the whole frame (erase the rows, draw them again), so the terminal never
      * shows a half-drawn table.
      */
-    private static final class Text extends Transitions {
+    private static final class Text extends TransitionPrinter {
         private static final String SPINNER = "|/-\\";
         static final String CLEAR_LINE = "\r\033[K";
         private static final String UP = "\033[A";
