@@ -8,16 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.taskwatch.core.testing.TestCertificates;
 import io.netty.channel.epoll.Epoll;
 import io.netty.handler.codec.quic.Quic;
-import java.security.KeyStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * core/pom.xml keeps HTTP/3 and the QUIC natives off the classpath (users inherit that). The client must still make
@@ -43,15 +44,13 @@ class NoHttp3OrQuicTest {
     }
 
     @Test
-    void tlsHandshakeRunsWithoutHttp3() throws Exception {
+    void tlsHandshakeRunsWithoutHttp3(@TempDir Path dir) throws Exception {
         // Reactor Netty's TLS client asks Quic.isAvailable() once when its TLS defaults are made: without the QUIC
         // classes that fails with NoClassDefFoundError instead of reaching the server. A self-signed certificate
         // makes the handshake end where the client checks trust, which is as far as TLS goes with the JDK's trust.
-        KeyStore keyStore = GeneratedKeyStore.selfSignedLocalhost();
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(keyStore, GeneratedKeyStore.PASSWORD.toCharArray());
+        Path store = new TestCertificates(dir).selfSigned("server", "localhost", "dns:localhost,ip:127.0.0.1");
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keys.getKeyManagers(), null, null);
+        tls.init(TestCertificates.keyManagers(store).getKeyManagers(), null, null);
         try (MockWebServer https = new MockWebServer()) {
             https.useHttps(tls.getSocketFactory());
             https.start();

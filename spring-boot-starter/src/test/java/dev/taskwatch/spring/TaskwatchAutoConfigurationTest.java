@@ -369,7 +369,7 @@ class TaskwatchAutoConfigurationTest {
     void anUnusableKeycardApiBaseUrlFailsStartupNamingTheVariable() {
         runner.withPropertyValues("KEYCARD_API_BASE_URL=not a url").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(messages(context.getStartupFailure())).contains("KEYCARD_API_BASE_URL is not a valid URL");
+            assertThat(everyMessage(context.getStartupFailure())).contains("KEYCARD_API_BASE_URL is not a valid URL");
         });
     }
 
