@@ -70,7 +70,6 @@ final class NettyCatalogTasksClient implements CatalogTasksClient, TaskRequests.
             Clock clock) {
         // Jackson's first use on the builder's thread, not on an event loop.
         TaskDecoder.load();
-        TaskEncoder.load();
         this.baseUrl = baseUrl;
         this.credentials = credentials;
         this.responseTimeout = responseTimeout;

@@ -328,4 +328,50 @@ class TaskJsonTest {
                 .message()
                 .hasSizeLessThan(300);
     }
+
+    @Test
+    void linkPropertiesOfEveryJsonKindAreWrittenAsJson() {
+        Map<String, Object> nested = new java.util.LinkedHashMap<>();
+        nested.put("n", null);
+        nested.put("list", List.of(1, 2L, new BigDecimal("2.50"), 0.5, true, "x"));
+        Task task = new Task(
+                "t1",
+                null,
+                null,
+                "running",
+                null,
+                null,
+                null,
+                List.of(new Task.Link("#a", "member", Map.of("nested", nested), Map.of("en", "A"), null)),
+                null,
+                null,
+                null,
+                List.of());
+
+        assertThat(task.toJson())
+                .isEqualTo("{\"id\":\"t1\",\"status\":\"running\",\"links\":[{\"href\":\"#a\",\"rel\":\"member\","
+                        + "\"properties\":{\"nested\":{\"n\":null,\"list\":[1,2,2.50,0.5,true,\"x\"]}},"
+                        + "\"titles\":{\"en\":\"A\"}}]}");
+    }
+
+    @Test
+    void aLinkPropertyThatIsNoJsonValueIsRefusedByName() {
+        Task task = new Task(
+                "t1",
+                null,
+                null,
+                "running",
+                null,
+                null,
+                null,
+                List.of(new Task.Link("#a", "member", Map.of("when", Instant.EPOCH), Map.of(), null)),
+                null,
+                null,
+                null,
+                List.of());
+
+        assertThatThrownBy(task::toJson)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.time.Instant");
+    }
 }
