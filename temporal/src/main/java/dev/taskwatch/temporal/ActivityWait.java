@@ -14,6 +14,7 @@ import io.temporal.client.ActivityWorkerShutdownException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -136,8 +137,7 @@ final class ActivityWait {
             // The schedule-to-close deadline: Temporal's own timer ends the activity now, with its TimeoutFailure.
             if (ending.compareAndSet(false, true)) {
                 log.debug("activity {} attempt {}: deadline reached, left to Temporal's timeout", activityId, attempt);
-                stop();
-                owner.ended(this);
+                Objects.requireNonNull(calls).schedule(this::stop);
             }
             return;
         }
@@ -149,15 +149,19 @@ final class ActivityWait {
                         : ApplicationFailure.newNonRetryableFailure(message, CatalogTaskActivitiesImpl.WATCH_FAILED)));
     }
 
-    /** Ends the wait once: stops the heartbeats, then reports, after any heartbeat queued before. */
+    /**
+     * Ends the wait once: stops the heartbeats, then reports, after any heartbeat queued before. Both on the blocking
+     * worker: this runs on the watch's thread (an event loop), and cancelling the heartbeat timer takes the blocking
+     * scheduler's queue lock, which may park.
+     */
     private void end(Runnable report) {
         if (!ending.compareAndSet(false, true)) {
             return;
         }
-        Scheduler.Worker worker = calls;
+        Scheduler.Worker worker = Objects.requireNonNull(calls);
         resources.remove(worker); // keep the worker until the report has run
-        stop();
         worker.schedule(() -> {
+            stop();
             try {
                 report.run();
             } catch (RuntimeException e) {
