@@ -1,9 +1,8 @@
 package dev.taskwatch.temporal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.taskwatch.core.CatalogTasksClient;
 import dev.taskwatch.core.Credentials;
+import dev.taskwatch.core.testing.Await;
 import dev.taskwatch.reactor.ResumePoint;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.reactor.WatchOptions;
@@ -23,9 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -153,24 +153,17 @@ final class Harness implements AutoCloseable {
 
     /** Waits (bounded) until {@code done}; fails the test with {@code what} otherwise. */
     static void await(String what, BooleanSupplier done) {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            LockSupport.parkNanos(10_000_000);
-        }
+        Await.until(done, BOUND, () -> "waiting for " + what);
     }
 
     /** Waits (bounded) until {@code value} gives a non-null answer. */
     static <T> T awaitValue(String what, Supplier<@Nullable T> value) {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        for (; ; ) {
-            T v = value.get();
-            if (v != null) {
-                return v;
-            }
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            LockSupport.parkNanos(10_000_000);
-        }
+        AtomicReference<@Nullable T> got = new AtomicReference<>();
+        await(what, () -> {
+            got.set(value.get());
+            return got.get() != null;
+        });
+        return Objects.requireNonNull(got.get());
     }
 
     int requests(String taskId) {

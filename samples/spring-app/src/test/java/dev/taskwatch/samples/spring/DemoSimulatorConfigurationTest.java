@@ -1,9 +1,9 @@
 package dev.taskwatch.samples.spring;
 
-import static dev.taskwatch.samples.spring.TaskEventsControllerTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskwatch.core.CatalogTasksClient;
+import dev.taskwatch.core.testing.Await;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.testkit.CatalogSimulator;
 import dev.taskwatch.testkit.ManualClock;
@@ -45,7 +45,7 @@ class DemoSimulatorConfigurationTest {
                         List<Disposable> watches = List.of(
                                 watcher.watch("demo", "install-stuck").subscribe(t -> seen.add(t.statusValue())));
 
-                        awaitTrue(() -> seen.size() == 1, "the first transition");
+                        Await.until(() -> seen.size() == 1, "the first transition");
 
                         assertThat(seen).containsExactly("running");
                         assertThat(sim.requests("demo", "install-stuck")).hasSize(1);

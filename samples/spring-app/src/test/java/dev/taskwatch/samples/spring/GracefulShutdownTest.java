@@ -1,10 +1,10 @@
 package dev.taskwatch.samples.spring;
 
-import static dev.taskwatch.samples.spring.TaskEventsControllerTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskwatch.core.CatalogTasksClient;
+import dev.taskwatch.core.testing.Await;
 import dev.taskwatch.testkit.CatalogSimulator;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +54,7 @@ class GracefulShutdownTest {
                     .doFinally(signal -> ended.countDown())
                     .subscribe(e -> events.add(e.event()));
             try {
-                awaitTrue(() -> events.size() == 1, "the first event");
+                Await.until(() -> events.size() == 1, "the first event");
 
                 long start = System.nanoTime();
                 app.close();

@@ -2,6 +2,7 @@ package dev.taskwatch.samples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskwatch.core.testing.Await;
 import dev.taskwatch.reactor.TaskWatcher;
 import dev.taskwatch.testkit.CatalogSimulator;
 import dev.taskwatch.testkit.ManualClock;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,7 +136,7 @@ class TaskEventsControllerTest {
                 .assertNext(e -> assertThat(e.event()).isEqualTo("running"))
                 .thenCancel()
                 .verify(WAIT);
-        awaitTrue(() -> watching("abandoned").isEmpty(), "the server to cancel the watch");
+        Await.until(() -> watching("abandoned").isEmpty(), "the server to cancel the watch");
         time.advanceTimeBy(Duration.ofDays(1));
 
         assertThat(SIM.requests(ZONE, "abandoned"))
@@ -187,7 +187,7 @@ class TaskEventsControllerTest {
                 .expectStatus()
                 .isEqualTo(504)
                 .expectBody(String.class)));
-        awaitTrue(
+        Await.until(
                 () -> watching("slow").stream().anyMatch(w -> w.nextPollIn() != null), "the first poll to be answered");
         time.advanceTimeBy(Duration.ofMinutes(1));
 
@@ -216,7 +216,7 @@ class TaskEventsControllerTest {
         List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
         Disposable stream = events("live").subscribe(seen::add);
         try {
-            awaitTrue(() -> seen.size() == 1, "the first event");
+            Await.until(() -> seen.size() == 1, "the first event");
 
             JsonNode body = json(http.get()
                     .uri("/actuator/taskwatch")
@@ -262,14 +262,5 @@ class TaskEventsControllerTest {
         return watcher.activeWatches().stream()
                 .filter(w -> w.taskId().equals(task))
                 .toList();
-    }
-
-    /** Waits, in real time but at most 10 s, for what another thread does (a request over loopback). */
-    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
-            Thread.sleep(10);
-        }
     }
 }
