@@ -137,7 +137,8 @@ public final class CatalogApiException extends CatalogException {
     /**
      * The server's hint for when to try again ({@code Retry-After} or {@code retry-after-ms}), if any.
      *
-     * @return the delay from the time of the response, or {@code null} when the server sent no usable hint
+     * @return the delay from the time of the response, zero or more and at most one day, or {@code null} when the
+     *     server sent no usable hint
      */
     public @Nullable Duration retryAfter() {
         return retryAfter;

@@ -42,7 +42,7 @@ public interface CatalogTasksClient extends AutoCloseable {
     /**
      * A builder with the defaults described on each of its methods.
      *
-     * @return a new builder; builders are not shared, so each call gives a fresh one
+     * @return a new builder, to be used by one thread
      */
     static Builder builder() {
         return new Builder();

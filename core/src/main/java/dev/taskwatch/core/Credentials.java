@@ -42,7 +42,7 @@ public sealed interface Credentials permits NoCredentials, BearerCredentials, Cl
      *
      * @param clientId the service account's client id, not {@code null}
      * @param clientSecret the service account's secret, not {@code null}
-     * @return client credentials whose {@code toString()} hides the secret
+     * @return client credentials whose {@code toString()} hides both the id and the secret
      * @throws IllegalArgumentException if either value is blank or contains control characters
      */
     static Credentials clientCredentials(String clientId, String clientSecret) {

@@ -147,7 +147,7 @@ public final class WatchOptions {
      * The delay after the first poll, the first step of the backoff, and the shortest wait a server hint can ask
      * for. Defaults to 1.75 seconds.
      *
-     * @param initialDelay the first delay, not {@code null}
+     * @param initialDelay the first delay, not {@code null}; {@link #maxDelay(Duration)} caps it
      * @return new options with this change; these are unchanged
      * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds
      */
