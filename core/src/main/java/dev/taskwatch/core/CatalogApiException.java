@@ -26,12 +26,19 @@ public final class CatalogApiException extends CatalogException {
     private static final long serialVersionUID = 1L;
     private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
 
+    /** The request line, such as {@code GET /zones/z1/catalog_tasks/t1}. */
     private final String request;
+    /** The HTTP status code. */
     private final int httpStatus;
+    /** The raw error code from the body, or {@code null}. */
     private final @Nullable String codeValue;
+    /** The error message from the body, or {@code null}. */
     private final @Nullable String serverMessage;
+    /** The error details from the body, an unmodifiable copy. */
     private final List<Warning.Detail> details;
+    /** The request id the server reported, or {@code null}. */
     private final @Nullable String requestId;
+    /** The server's hint for when to try again, or {@code null}. */
     private final @Nullable Duration retryAfter;
 
     /**
@@ -64,42 +71,75 @@ public final class CatalogApiException extends CatalogException {
         this.retryAfter = retryAfter;
     }
 
-    /** The request that failed, such as {@code GET /zones/z1/catalog_tasks/t1}. */
+    /**
+     * The request that failed, such as {@code GET /zones/z1/catalog_tasks/t1}.
+     *
+     * @return the method and path, without host, query or credentials
+     */
     public String request() {
         return request;
     }
 
-    /** The HTTP status code. */
+    /**
+     * The HTTP status code.
+     *
+     * @return the status the API answered with, such as {@code 404} or {@code 503}
+     */
     public int httpStatus() {
         return httpStatus;
     }
 
-    /** The typed error code; {@link ErrorCode#UNKNOWN} when the body had none or an unknown one. */
+    /**
+     * The typed error code; {@link ErrorCode#UNKNOWN} when the body had none or an unknown one.
+     *
+     * @return the code, never {@code null}; {@link #codeValue()} keeps the raw string
+     */
     public ErrorCode code() {
         return ErrorCode.fromWire(codeValue);
     }
 
-    /** The raw error code from the body, if any. */
+    /**
+     * The raw error code from the body, if any.
+     *
+     * @return the code as sent, such as {@code "not_found"}, or {@code null} when the body had none
+     */
     public @Nullable String codeValue() {
         return codeValue;
     }
 
-    /** The error message from the body, if any. */
+    /**
+     * The error message from the body, if any.
+     *
+     * @return the message as sent (unescaped, unlike {@link #getMessage()}), or {@code null} when the body had none
+     */
     public @Nullable String serverMessage() {
         return serverMessage;
     }
 
-    /** The error details from the body; empty when there were none. */
+    /**
+     * The error details from the body; empty when there were none.
+     *
+     * @return an unmodifiable list, never {@code null}
+     */
     public List<Warning.Detail> details() {
         return details;
     }
 
-    /** The request id the server reported, if any. */
+    /**
+     * The request id the server reported, if any.
+     *
+     * @return the id to quote to the API's operators, or {@code null} when the server sent none
+     */
     public @Nullable String requestId() {
         return requestId;
     }
 
-    /** The server's hint for when to try again ({@code Retry-After} or {@code retry-after-ms}), if any. */
+    /**
+     * The server's hint for when to try again ({@code Retry-After} or {@code retry-after-ms}), if any.
+     *
+     * @return the delay from the time of the response, zero or more and at most one day, or {@code null} when the
+     *     server sent no usable hint
+     */
     public @Nullable Duration retryAfter() {
         return retryAfter;
     }

@@ -16,6 +16,7 @@ public final class CatalogAuthenticationException extends CatalogException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The token endpoint's error answer, also the cause. */
     private final CatalogApiException refusal;
 
     /** @param refusal the token endpoint's error answer */
@@ -24,7 +25,11 @@ public final class CatalogAuthenticationException extends CatalogException {
         this.refusal = Objects.requireNonNull(refusal, "refusal");
     }
 
-    /** The token endpoint's error answer: HTTP status, error code, message and request id. */
+    /**
+     * The token endpoint's error answer: HTTP status, error code, message and request id.
+     *
+     * @return the refusal, never {@code null}; the same object as {@link #getCause()}
+     */
     public CatalogApiException refusal() {
         return refusal;
     }

@@ -16,6 +16,7 @@ public abstract class CatalogException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether a later attempt may succeed; see {@link #isTransient()}. */
     private final boolean transientFailure;
 
     /**
@@ -28,7 +29,11 @@ public abstract class CatalogException extends RuntimeException {
         this.transientFailure = transientFailure;
     }
 
-    /** Whether a later attempt may succeed (a timeout, a reset, a 503), as opposed to a definite answer. */
+    /**
+     * Whether a later attempt may succeed (a timeout, a reset, a 503), as opposed to a definite answer.
+     *
+     * @return {@code true} if retrying the same request later may succeed; {@code false} if the answer is definite
+     */
     public boolean isTransient() {
         return transientFailure;
     }

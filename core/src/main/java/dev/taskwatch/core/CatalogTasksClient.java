@@ -39,7 +39,11 @@ import reactor.core.publisher.Mono;
 @FunctionalInterface
 public interface CatalogTasksClient extends AutoCloseable {
 
-    /** A builder with the defaults described on each of its methods. */
+    /**
+     * A builder with the defaults described on each of its methods.
+     *
+     * @return a new builder, to be used by one thread
+     */
     static Builder builder() {
         return new Builder();
     }
@@ -74,6 +78,9 @@ public interface CatalogTasksClient extends AutoCloseable {
     /**
      * Retrieves a task's status without an {@code X-Client-Request-ID}.
      *
+     * @param zoneId the zone id: 1–128 characters of {@code [A-Za-z0-9._~-]}, not {@code .} or {@code ..}
+     * @param taskId the task id, same rules
+     * @return a lazy Mono that emits the task once and completes, or errors with a {@link CatalogException}
      * @throws IllegalArgumentException if an id is invalid
      * @see #exchange(String, String, String)
      */
@@ -84,6 +91,11 @@ public interface CatalogTasksClient extends AutoCloseable {
     /**
      * Retrieves a task's status, sending {@code clientRequestId} as {@code X-Client-Request-ID}.
      *
+     * @param zoneId the zone id: 1–128 characters of {@code [A-Za-z0-9._~-]}, not {@code .} or {@code ..}
+     * @param taskId the task id, same rules
+     * @param clientRequestId the {@code X-Client-Request-ID} to send: 1–128 printable ASCII characters, not
+     *     {@code null}
+     * @return a lazy Mono that emits the task once and completes, or errors with a {@link CatalogException}
      * @throws IllegalArgumentException if an id or the client request id is invalid
      * @see #exchange(String, String, String)
      */
@@ -128,6 +140,8 @@ public interface CatalogTasksClient extends AutoCloseable {
          * {@code KEYCARD_API_BASE_URL} variable of the {@linkplain #environment(Map) environment}, else
          * {@code https://api.keycard.ai}; a blank {@code KEYCARD_API_BASE_URL} counts as unset.
          *
+         * @param baseUrl the base URL, not {@code null}; trailing slashes are dropped
+         * @return this builder
          * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host, or has a query, a
          *     fragment or user info
          */
@@ -139,6 +153,10 @@ public interface CatalogTasksClient extends AutoCloseable {
         /**
          * How to authenticate. Defaults to {@link Credentials#fromEnvironment(Map)} of the
          * {@linkplain #environment(Map) environment}, read when {@link #build()} runs.
+         *
+         * @param credentials the credentials, not {@code null}; {@link Credentials#none()} sends no
+         *     {@code Authorization} header
+         * @return this builder
          */
         public Builder credentials(Credentials credentials) {
             this.credentials = Objects.requireNonNull(credentials, "credentials");
@@ -155,6 +173,9 @@ public interface CatalogTasksClient extends AutoCloseable {
          * <pre>{@code
          * CatalogTasksClient.builder().environment(Map.of("KEYCARD_API_BASE_URL", "http://127.0.0.1:8080")).build();
          * }</pre>
+         *
+         * @param environment the variables by name, not {@code null}; kept by reference, not copied
+         * @return this builder
          */
         public Builder environment(Map<String, String> environment) {
             this.environment = Objects.requireNonNull(environment, "environment");
@@ -165,6 +186,8 @@ public interface CatalogTasksClient extends AutoCloseable {
          * How long to wait for a response once the request is sent, and between reads of its body. Defaults to 10
          * seconds.
          *
+         * @param responseTimeout the timeout, not {@code null}
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder responseTimeout(Duration responseTimeout) {
@@ -175,6 +198,8 @@ public interface CatalogTasksClient extends AutoCloseable {
         /**
          * How long to wait for a TCP connection. Defaults to 5 seconds.
          *
+         * @param connectTimeout the timeout, not {@code null}; used at millisecond precision
+         * @return this builder
          * @throws IllegalArgumentException if not positive or over {@link Integer#MAX_VALUE} milliseconds
          */
         public Builder connectTimeout(Duration connectTimeout) {
@@ -189,6 +214,9 @@ public interface CatalogTasksClient extends AutoCloseable {
         /**
          * The largest response body accepted, enforced while reading. Defaults to 1 MiB (1048576 bytes).
          *
+         * @param maxResponseBytes the cap in bytes; a {@code 200} body over it errors with
+         *     {@link CatalogProtocolException}
+         * @return this builder
          * @throws IllegalArgumentException if below 1024
          */
         public Builder maxResponseBytes(int maxResponseBytes) {
@@ -202,6 +230,8 @@ public interface CatalogTasksClient extends AutoCloseable {
         /**
          * The most connections open to the API at once; further requests queue for a free one. Defaults to 64.
          *
+         * @param maxConnections the size of the connection pool
+         * @return this builder
          * @throws IllegalArgumentException if below 1
          */
         public Builder maxConnections(int maxConnections) {
@@ -227,6 +257,8 @@ public interface CatalogTasksClient extends AutoCloseable {
         /**
          * Builds the client.
          *
+         * @return a new client with its own connection pool, to be {@linkplain CatalogTasksClient#close() closed}
+         *     when no longer needed
          * @throws IllegalArgumentException if credentials would be sent over plain http to a host that is not
          *     loopback, or the environment holds an unusable base URL or credentials (the message names the
          *     variable, never a credential)
@@ -258,7 +290,12 @@ public interface CatalogTasksClient extends AutoCloseable {
      */
     record Response(Task task, @Nullable Duration retryAfter) {
 
-        /** Creates a response. */
+        /**
+         * Creates a response.
+         *
+         * @param task the task, not {@code null}
+         * @param retryAfter the server's polling hint, or {@code null} when it sent none
+         */
         public Response {
             Objects.requireNonNull(task, "task");
         }

@@ -15,7 +15,11 @@ import java.util.Objects;
  */
 public sealed interface Credentials permits NoCredentials, BearerCredentials, ClientCredentials {
 
-    /** No {@code Authorization} header at all (the catalog endpoints declare no security of their own). */
+    /**
+     * No {@code Authorization} header at all (the catalog endpoints declare no security of their own).
+     *
+     * @return the shared instance; safe over plain {@code http} to any host
+     */
     static Credentials none() {
         return NoCredentials.INSTANCE;
     }
@@ -23,6 +27,8 @@ public sealed interface Credentials permits NoCredentials, BearerCredentials, Cl
     /**
      * A static API key, sent as {@code Authorization: Bearer <token>}.
      *
+     * @param token the API key, not {@code null}; sent as given, without trimming
+     * @return bearer credentials whose {@code toString()} hides the token
      * @throws IllegalArgumentException if the token is blank or contains characters not allowed in a header
      */
     static Credentials bearer(String token) {
@@ -34,6 +40,9 @@ public sealed interface Credentials permits NoCredentials, BearerCredentials, Cl
      * Basic auth with the id and secret), caches it until shortly before it expires, shares one in-flight token
      * request among concurrent callers, and on a {@code 401} drops the cached token and retries the request once.
      *
+     * @param clientId the service account's client id, not {@code null}
+     * @param clientSecret the service account's secret, not {@code null}
+     * @return client credentials whose {@code toString()} hides both the id and the secret
      * @throws IllegalArgumentException if either value is blank or contains control characters
      */
     static Credentials clientCredentials(String clientId, String clientSecret) {
@@ -46,6 +55,8 @@ public sealed interface Credentials permits NoCredentials, BearerCredentials, Cl
      * Credentials from the environment variables the Keycard SDKs read: {@code KEYCARD_API_API_KEY} (bearer), else
      * {@code KEYCARD_API_CLIENT_ID} with {@code KEYCARD_API_CLIENT_SECRET} (client credentials), else none.
      *
+     * @return the credentials found; {@link #none()} when none of the variables is set (an empty value counts as
+     *     unset)
      * @throws IllegalArgumentException if only one of the client id and secret is set, or a value is unusable
      */
     static Credentials fromEnvironment() {
@@ -55,6 +66,9 @@ public sealed interface Credentials permits NoCredentials, BearerCredentials, Cl
     /**
      * As {@link #fromEnvironment()}, reading the given variables instead of the process environment.
      *
+     * @param environment the variables by name, not {@code null}
+     * @return the credentials found; {@link #none()} when none of the variables is set (an empty value counts as
+     *     unset)
      * @throws IllegalArgumentException if only one of the client id and secret is set, or a value is unusable
      */
     static Credentials fromEnvironment(Map<String, String> environment) {

@@ -58,6 +58,18 @@ public record Task(
     /**
      * Creates a task, copying the lists.
      *
+     * @param id the task id, not {@code null}
+     * @param createdAt when the task was created, or {@code null}
+     * @param operationValue the raw {@code operation}, or {@code null}
+     * @param statusValue the raw {@code status}, not {@code null}; need not be a value {@link TaskStatus} knows
+     * @param updatedAt when the task last changed, or {@code null}
+     * @param errorMessage why the task failed, or {@code null}
+     * @param installId the install id, or {@code null}
+     * @param links related resources, not {@code null}; copied, and may not hold {@code null}
+     * @param packageId the package's id, or {@code null}
+     * @param packageSlug the package's slug, or {@code null}
+     * @param packageVersion the package's version, or {@code null}
+     * @param warnings the warnings, not {@code null}; copied, and may not hold {@code null}
      * @throws NullPointerException if {@code id}, {@code statusValue}, {@code links} or {@code warnings} is null
      */
     public Task {
@@ -70,19 +82,31 @@ public record Task(
     /**
      * A task known only by its id and status, as a {@code 303} reports a completed one.
      *
+     * @param id the task id, not {@code null}
+     * @param status the status; not {@link TaskStatus#UNKNOWN}, which has no wire value
      * @param installId the install id, or {@code null} when unknown
+     * @return a task with every other field {@code null} or empty
+     * @throws IllegalArgumentException if {@code status} is {@link TaskStatus#UNKNOWN}
      */
     public static Task of(String id, TaskStatus status, @Nullable String installId) {
         return new Task(
                 id, null, null, wireValueOf(status), null, null, installId, List.of(), null, null, null, List.of());
     }
 
-    /** The typed status; {@link TaskStatus#UNKNOWN} for a value this version does not know. */
+    /**
+     * The typed status; {@link TaskStatus#UNKNOWN} for a value this version does not know.
+     *
+     * @return the status decoded from {@link #statusValue()}, never {@code null}
+     */
     public TaskStatus status() {
         return TaskStatus.fromWire(statusValue);
     }
 
-    /** The typed operation; {@link TaskOperation#UNKNOWN} for a value this version does not know or none. */
+    /**
+     * The typed operation; {@link TaskOperation#UNKNOWN} for a value this version does not know or none.
+     *
+     * @return the operation decoded from {@link #operationValue()}, never {@code null}
+     */
     public TaskOperation operation() {
         return TaskOperation.fromWire(operationValue);
     }
@@ -94,6 +118,8 @@ public record Task(
      * <pre>{@code
      * System.out.println(task.toJson());   // {"id":"t1","status":"running",...}
      * }</pre>
+     *
+     * @return a JSON object that {@link #fromJson(String)} reads back
      */
     public String toJson() {
         return TaskEncoder.encodeTask(this);
@@ -103,6 +129,8 @@ public record Task(
      * Decodes a Task document in the API's JSON form, as {@link #toJson()} writes it. Unknown fields are ignored;
      * unknown enum values are kept raw.
      *
+     * @param json one JSON object, not {@code null}
+     * @return the decoded task
      * @throws CatalogProtocolException (not transient) if the document is not a valid Task, saying why
      */
     public static Task fromJson(String json) {
@@ -139,7 +167,15 @@ public record Task(
             Map<String, String> titles,
             @Nullable String type) {
 
-        /** Creates a link, copying the maps. */
+        /**
+         * Creates a link, copying the maps.
+         *
+         * @param href the target, not {@code null}
+         * @param rel the link relation type, not {@code null}
+         * @param properties additional metadata, not {@code null}; copied, and its values may be {@code null}
+         * @param titles titles by language tag, not {@code null}; copied, and may hold no {@code null}
+         * @param type the media type, or {@code null}
+         */
         public Link {
             Objects.requireNonNull(href, "href");
             Objects.requireNonNull(rel, "rel");

@@ -25,12 +25,27 @@ public record Warning(
         @Nullable Integer status,
         @Nullable Instant timestamp) {
 
-    /** Creates a warning, copying the details. */
+    /**
+     * Creates a warning, copying the details.
+     *
+     * @param codeValue the raw code, or {@code null}
+     * @param details the specific problems, not {@code null}; copied, and may not hold {@code null}
+     * @param message a summary, or {@code null}
+     * @param path the URL the warning is about, or {@code null}
+     * @param requestId the request that produced it, or {@code null}
+     * @param status an HTTP status code, or {@code null}
+     * @param timestamp when it was produced, or {@code null}
+     * @throws NullPointerException if {@code details} is null
+     */
     public Warning {
         details = List.copyOf(details);
     }
 
-    /** The typed code; {@link ErrorCode#UNKNOWN} for a value this version does not know or none. */
+    /**
+     * The typed code; {@link ErrorCode#UNKNOWN} for a value this version does not know or none.
+     *
+     * @return the code decoded from {@link #codeValue()}, never {@code null}
+     */
     public ErrorCode code() {
         return ErrorCode.fromWire(codeValue);
     }
@@ -47,7 +62,11 @@ public record Warning(
             @Nullable String field,
             @Nullable String message) {
 
-        /** The typed code; {@link ErrorCode#UNKNOWN} for a value this version does not know or none. */
+        /**
+         * The typed code; {@link ErrorCode#UNKNOWN} for a value this version does not know or none.
+         *
+         * @return the code decoded from {@link #codeValue()}, never {@code null}
+         */
         public ErrorCode code() {
             return ErrorCode.fromWire(codeValue);
         }

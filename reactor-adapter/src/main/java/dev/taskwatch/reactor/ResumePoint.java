@@ -65,8 +65,11 @@ public final class ResumePoint {
     /**
      * A point before anything was seen: the watch emits every transition, and ends at {@code deadline}.
      *
+     * @param zoneId the zone id: 1–128 characters of {@code [A-Za-z0-9._~-]}, not {@code .} or {@code ..}
+     * @param taskId the task id, same rules
      * @param deadline when the watch ends with {@link WatchTimeoutException}, or {@code null} for the options'
      *     {@link WatchOptions#timeout(java.time.Duration) timeout}, counted from each subscription
+     * @return a point with no status seen, its deadline truncated to the millisecond
      * @throws IllegalArgumentException if an id is not 1–128 characters of {@code [A-Za-z0-9._~-]} or is {@code .}
      *     or {@code ..}
      */
@@ -78,6 +81,8 @@ public final class ResumePoint {
      * This point moved on to {@code seen}: same task and deadline, {@code seen}'s status. Call it with each
      * transition a watch emits to get the point (and the {@linkplain #toToken() token}) to resume from.
      *
+     * @param seen a task the watch emitted, not {@code null}; its raw {@link Task#statusValue()} is kept
+     * @return a new point; this one is unchanged
      * @throws IllegalArgumentException if {@code seen} is another task, or its status is longer than 256 characters
      *     or holds control characters
      */
@@ -93,6 +98,8 @@ public final class ResumePoint {
     /**
      * Parses a token made by {@link #toToken()}.
      *
+     * @param token the token, not {@code null}; at most 2048 characters
+     * @return a point equal to the one that made the token
      * @throws IllegalArgumentException if the token is not one (garbage, truncated, edited: the checksum or the
      *     content does not hold), or was made by a version of taskwatch whose token format this one does not read;
      *     the message says which, and quotes at most the token's first characters
@@ -161,7 +168,11 @@ public final class ResumePoint {
         }
     }
 
-    /** This point as a resume token: {@code tw1.} and unpadded base64url, URL- and shell-safe, no secrets. */
+    /**
+     * This point as a resume token: {@code tw1.} and unpadded base64url, URL- and shell-safe, no secrets.
+     *
+     * @return the token, which {@link #fromToken(String)} parses back to an equal point
+     */
     public String toToken() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -183,22 +194,38 @@ public final class ResumePoint {
         return PREFIX + VERSION + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.toByteArray());
     }
 
-    /** The zone of the task. */
+    /**
+     * The zone of the task.
+     *
+     * @return the zone id, already checked
+     */
     public String zoneId() {
         return zoneId;
     }
 
-    /** The task. */
+    /**
+     * The task.
+     *
+     * @return the task id, already checked
+     */
     public String taskId() {
         return taskId;
     }
 
-    /** The raw status last seen ({@link Task#statusValue()}), or {@code null} if nothing was seen. */
+    /**
+     * The raw status last seen ({@link Task#statusValue()}), or {@code null} if nothing was seen.
+     *
+     * @return the status as on the wire, so a value this version does not know is kept, or {@code null}
+     */
     public @Nullable String status() {
         return status;
     }
 
-    /** When the watch ends, to the millisecond; {@code null} for the options' timeout. */
+    /**
+     * When the watch ends, to the millisecond; {@code null} for the options' timeout.
+     *
+     * @return the absolute deadline, or {@code null}
+     */
     public @Nullable Instant deadline() {
         return deadline;
     }

@@ -53,12 +53,23 @@ public final class TaskWatcher implements AutoCloseable {
         this.tracing = WatchTracing.of(options.observationRegistry());
     }
 
-    /** A watcher with {@link WatchOptions#defaults()}. */
+    /**
+     * A watcher with {@link WatchOptions#defaults()}.
+     *
+     * @param client the client to poll with, not {@code null}; the watcher does not close it
+     * @return a new watcher with no watch running
+     */
     public static TaskWatcher create(CatalogTasksClient client) {
         return create(client, WatchOptions.defaults());
     }
 
-    /** A watcher with the given options. */
+    /**
+     * A watcher with the given options.
+     *
+     * @param client the client to poll with, not {@code null}; the watcher does not close it
+     * @param options the backoff, timeouts, scheduler and observers of every watch, not {@code null}
+     * @return a new watcher with no watch running
+     */
     public static TaskWatcher create(CatalogTasksClient client, WatchOptions options) {
         return new TaskWatcher(Objects.requireNonNull(client, "client"), Objects.requireNonNull(options, "options"));
     }
@@ -85,6 +96,9 @@ public final class TaskWatcher implements AutoCloseable {
      * from its own subscription. Each subscriber has its own queue, so one that requests slowly holds up no other.
      * Cancelling the last subscriber stops the loop, disposing its pending timer or request.
      *
+     * @param zoneId the zone id: 1–128 characters of {@code [A-Za-z0-9._~-]}, not {@code .} or {@code ..}
+     * @param taskId the task id, same rules
+     * @return a lazy Flux of the task's transitions, which completes after the terminal one
      * @throws IllegalArgumentException at call time, before any I/O, if an id is not 1–128 characters of
      *     {@code [A-Za-z0-9._~-]} or is {@code .} or {@code ..}
      */
@@ -111,6 +125,8 @@ public final class TaskWatcher implements AutoCloseable {
      * <p>The resume point of each transition is {@code from.after(task)}; its {@link ResumePoint#toToken() token}
      * resumes the watch in another process.
      *
+     * @param from where to pick up, not {@code null}
+     * @return a lazy Flux of the transitions after the point, which completes after the terminal one
      * @throws IllegalArgumentException never for a point, whose ids were checked when it was made
      */
     public Flux<Task> watch(ResumePoint from) {
@@ -122,6 +138,9 @@ public final class TaskWatcher implements AutoCloseable {
     /**
      * The task's terminal state, completed or failed. Errors as {@link #watch} does.
      *
+     * @param zoneId the zone id, as for {@link #watch(String, String)}
+     * @param taskId the task id, as for {@link #watch(String, String)}
+     * @return a lazy Mono that emits the completed or failed task, or errors with a {@link WatchException}
      * @throws IllegalArgumentException at call time if an id is invalid, as for {@link #watch}
      */
     public Mono<Task> awaitTerminal(String zoneId, String taskId) {
@@ -132,6 +151,10 @@ public final class TaskWatcher implements AutoCloseable {
      * The completed task. Errors with {@link TaskFailedException} if the task failed, otherwise as {@link #watch}
      * does.
      *
+     * @param zoneId the zone id, as for {@link #watch(String, String)}
+     * @param taskId the task id, as for {@link #watch(String, String)}
+     * @return a lazy Mono that emits the completed task (with its install id), or errors with a
+     *     {@link WatchException}
      * @throws IllegalArgumentException at call time if an id is invalid, as for {@link #watch}
      */
     public Mono<Task> awaitCompleted(String zoneId, String taskId) {
@@ -299,7 +322,17 @@ public final class TaskWatcher implements AutoCloseable {
             @Nullable Duration nextPollIn,
             int subscribers) {
 
-        /** Checks the components. */
+        /**
+         * Checks the components.
+         *
+         * @param zoneId the zone of the task, not {@code null}
+         * @param taskId the task, not {@code null}
+         * @param lastStatus the raw status last seen, or {@code null} before the first answer
+         * @param polls the requests sent so far
+         * @param age how long ago the first request went out, not {@code null}
+         * @param nextPollIn how long until the next request, or {@code null} while one is in flight
+         * @param subscribers how many subscribers share the loop
+         */
         public ActiveWatch {
             Objects.requireNonNull(zoneId, "zoneId");
             Objects.requireNonNull(taskId, "taskId");

@@ -24,6 +24,7 @@ public sealed class WatchException extends CatalogException permits TaskFailedEx
     private static final long serialVersionUID = 1L;
 
     private final transient @Nullable Task lastTask;
+    /** How many requests the watch made. */
     private final int polls;
 
     /**
@@ -43,12 +44,21 @@ public sealed class WatchException extends CatalogException permits TaskFailedEx
         this.polls = polls;
     }
 
-    /** The last task the server reported before the watch ended, or {@code null} if no poll succeeded. */
+    /**
+     * The last task the server reported before the watch ended, or {@code null} if no poll succeeded.
+     *
+     * @return the last task seen, or {@code null}; always {@code null} after the exception was deserialised, as
+     *     the task is not serialised
+     */
     public @Nullable Task lastTask() {
         return lastTask;
     }
 
-    /** How many requests the watch made. */
+    /**
+     * How many requests the watch made.
+     *
+     * @return the number of status requests sent, successful or not; {@code 0} if the watch ended before the first
+     */
     public int polls() {
         return polls;
     }

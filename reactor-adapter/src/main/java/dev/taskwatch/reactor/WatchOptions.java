@@ -136,6 +136,8 @@ public final class WatchOptions {
     /**
      * The defaults: 1.75 s initial delay, ×1.25, 12 s max delay (delays of 1.75, 2.2, 2.7, 3.4 … 12 s), jitter 0.2,
      * no timeout, 30 s not-found grace, 10 errors in a row.
+     *
+     * @return the shared default options, immutable; each setter returns a changed copy
      */
     public static WatchOptions defaults() {
         return DEFAULTS;
@@ -145,6 +147,8 @@ public final class WatchOptions {
      * The delay after the first poll, the first step of the backoff, and the shortest wait a server hint can ask
      * for. Defaults to 1.75 seconds.
      *
+     * @param initialDelay the first delay, not {@code null}; {@link #maxDelay(Duration)} caps it
+     * @return new options with this change; these are unchanged
      * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds
      */
     public WatchOptions initialDelay(Duration initialDelay) {
@@ -155,6 +159,8 @@ public final class WatchOptions {
      * The longest computed delay between polls; it caps {@link #initialDelay(Duration)} too. Server hints may exceed
      * it. Defaults to 12 seconds.
      *
+     * @param maxDelay the cap on computed delays, not {@code null}
+     * @return new options with this change; these are unchanged
      * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds
      */
     public WatchOptions maxDelay(Duration maxDelay) {
@@ -164,6 +170,8 @@ public final class WatchOptions {
     /**
      * The factor by which each delay grows over the previous one. Defaults to {@code 1.25}.
      *
+     * @param multiplier the factor; {@code 1.0} keeps every delay at the initial one (before jitter)
+     * @return new options with this change; these are unchanged
      * @throws IllegalArgumentException if below {@code 1.0}, infinite or NaN
      */
     public WatchOptions multiplier(double multiplier) {
@@ -178,6 +186,8 @@ public final class WatchOptions {
      * {@code [initialDelay, maxDelay]} (so −20 % to 0 once the delay has reached {@code maxDelay}). Spreading keeps
      * many watchers from polling in lockstep. Defaults to {@code 0.2}.
      *
+     * @param jitter the fraction; {@code 0} turns the spread off
+     * @return new options with this change; these are unchanged
      * @throws IllegalArgumentException if not in {@code [0, 1)}
      */
     public WatchOptions jitter(double jitter) {
@@ -193,6 +203,8 @@ public final class WatchOptions {
      * the terminal task completes, even if its deadline passes while it handles that task. Defaults to none (watch
      * until the task ends).
      *
+     * @param timeout the limit per subscription, not {@code null}
+     * @return new options with this change; these are unchanged
      * @throws IllegalArgumentException if not positive, or too long for a {@code long} of nanoseconds (use no timeout
      *     rather than {@code ChronoUnit.FOREVER})
      */
@@ -207,6 +219,8 @@ public final class WatchOptions {
      * another 30 seconds. 404s within the grace do not count towards {@link #maxConsecutiveErrors(int)}. Defaults to
      * 30 seconds (Keycard's own tooling waits as long).
      *
+     * @param notFoundGrace the grace, not {@code null}; zero makes every {@code 404} end the watch
+     * @return new options with this change; these are unchanged
      * @throws IllegalArgumentException if negative, or too long for a {@code long} of nanoseconds
      */
     public WatchOptions notFoundGrace(Duration notFoundGrace) {
@@ -222,6 +236,8 @@ public final class WatchOptions {
      * How many transient failures in a row are retried; the next one ends the watch. A successful response resets
      * the count. Defaults to {@code 10}.
      *
+     * @param maxConsecutiveErrors the count; {@code 0} ends the watch on its first transient failure
+     * @return new options with this change; these are unchanged
      * @throws IllegalArgumentException if negative
      */
     public WatchOptions maxConsecutiveErrors(int maxConsecutiveErrors) {
@@ -235,6 +251,9 @@ public final class WatchOptions {
     /**
      * The scheduler all delays and the timeout run on. Defaults to {@link Schedulers#parallel()}, looked up at each
      * subscription (so {@code StepVerifier.withVirtualTime} replaces it).
+     *
+     * @param scheduler the scheduler, not {@code null}; fixed from then on, even under virtual time
+     * @return new options with this change; these are unchanged
      */
     public WatchOptions scheduler(Scheduler scheduler) {
         return with(s -> s.scheduler = Objects.requireNonNull(scheduler, "scheduler"));
@@ -243,6 +262,10 @@ public final class WatchOptions {
     /**
      * Where each poll's {@code X-Client-Request-ID} comes from; called once per poll. Defaults to a fresh random
      * (version 4) UUID per poll.
+     *
+     * @param clientRequestIds the source, not {@code null}; each value must be 1–128 printable ASCII characters, as
+     *     {@link dev.taskwatch.core.CatalogTasksClient#exchange} requires
+     * @return new options with this change; these are unchanged
      */
     public WatchOptions clientRequestIds(Supplier<String> clientRequestIds) {
         return with(s -> s.clientRequestIds = Objects.requireNonNull(clientRequestIds, "clientRequestIds"));
@@ -252,6 +275,9 @@ public final class WatchOptions {
      * Where to record metrics: {@code taskwatch.polls}, {@code taskwatch.retries} (tag {@code reason}),
      * {@code taskwatch.transitions} (tag {@code status}) and {@code taskwatch.watch.duration} (tag {@code outcome}).
      * Defaults to none; Micrometer is an optional dependency, needed only when this is set.
+     *
+     * @param meterRegistry the registry, not {@code null}
+     * @return new options with this change; these are unchanged
      */
     public WatchOptions meterRegistry(MeterRegistry meterRegistry) {
         return with(s -> s.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry"));
@@ -268,6 +294,9 @@ public final class WatchOptions {
      * {@code cancelled}); high-cardinality keys {@code taskwatch.zone} and {@code taskwatch.task}; one
      * {@code taskwatch.transition} event per task delivered, its contextual name the status. Defaults to none;
      * Micrometer Observation is an optional dependency, needed only when this is set.
+     *
+     * @param observationRegistry the registry, not {@code null}
+     * @return new options with this change; these are unchanged
      */
     public WatchOptions observationRegistry(ObservationRegistry observationRegistry) {
         return with(s -> s.observationRegistry = Objects.requireNonNull(observationRegistry, "observationRegistry"));
@@ -289,6 +318,9 @@ public final class WatchOptions {
      * not block; hand slow work to another thread. A listener that throws is logged at {@code WARN} on the
      * {@code dev.taskwatch.reactor.TaskWatcher} logger and otherwise ignored: the watch goes on as if it had returned.
      * Listeners added by earlier calls are kept and called first, each guarded on its own. Defaults to none.
+     *
+     * @param listener the listener, not {@code null}
+     * @return new options with this listener after any earlier ones; these are unchanged
      */
     public WatchOptions doOnRetry(Consumer<? super RetrySignal> listener) {
         Objects.requireNonNull(listener, "listener");
@@ -301,47 +333,84 @@ public final class WatchOptions {
                 });
     }
 
-    /** The delay after the first poll, and the shortest wait a server hint can ask for. */
+    /**
+     * The delay after the first poll, and the shortest wait a server hint can ask for.
+     *
+     * @return the initial delay, positive
+     */
     public Duration initialDelay() {
         return initialDelay;
     }
 
-    /** The longest computed delay between polls. */
+    /**
+     * The longest computed delay between polls.
+     *
+     * @return the cap, positive
+     */
     public Duration maxDelay() {
         return maxDelay;
     }
 
-    /** The growth factor between consecutive delays. */
+    /**
+     * The growth factor between consecutive delays.
+     *
+     * @return the factor, at least {@code 1.0}
+     */
     public double multiplier() {
         return multiplier;
     }
 
-    /** The random spread of each computed delay, as a fraction of it. */
+    /**
+     * The random spread of each computed delay, as a fraction of it.
+     *
+     * @return the fraction, in {@code [0, 1)}
+     */
     public double jitter() {
         return jitter;
     }
 
-    /** How long a watch may run, or {@code null} for no limit. */
+    /**
+     * How long a watch may run, or {@code null} for no limit.
+     *
+     * @return the limit per subscription, positive, or {@code null}
+     */
     public @Nullable Duration timeout() {
         return timeout;
     }
 
-    /** How long after the polling loop's first request a {@code 404} is retried. */
+    /**
+     * How long after the polling loop's first request a {@code 404} is retried.
+     *
+     * @return the grace, zero or positive
+     */
     public Duration notFoundGrace() {
         return notFoundGrace;
     }
 
-    /** How many transient failures in a row are retried. */
+    /**
+     * How many transient failures in a row are retried.
+     *
+     * @return the count, zero or positive
+     */
     public int maxConsecutiveErrors() {
         return maxConsecutiveErrors;
     }
 
-    /** The scheduler to use now: the one set, else the current {@link Schedulers#parallel()}. */
+    /**
+     * The scheduler to use now: the one set, else the current {@link Schedulers#parallel()}.
+     *
+     * @return the scheduler, never {@code null}; call it again rather than keep it, as virtual time may replace the
+     *     default
+     */
     public Scheduler scheduler() {
         return scheduler != null ? scheduler : Schedulers.parallel();
     }
 
-    /** The source of {@code X-Client-Request-ID} values. */
+    /**
+     * The source of {@code X-Client-Request-ID} values.
+     *
+     * @return the supplier, called once per poll; never {@code null}
+     */
     public Supplier<String> clientRequestIds() {
         return clientRequestIds;
     }
@@ -349,12 +418,18 @@ public final class WatchOptions {
     /**
      * The registry metrics go to, or {@code null} for none. Calling this without Micrometer on the class path is safe
      * when none is set: the cast, and with it Micrometer, is reached only for a registry.
+     *
+     * @return the registry set with {@link #meterRegistry(MeterRegistry)}, or {@code null}
      */
     public @Nullable MeterRegistry meterRegistry() {
         return meterRegistry == null ? null : (MeterRegistry) meterRegistry;
     }
 
-    /** The registry each watch's observation goes to, or {@code null} for none; safe without Micrometer, as above. */
+    /**
+     * The registry each watch's observation goes to, or {@code null} for none; safe without Micrometer, as above.
+     *
+     * @return the registry set with {@link #observationRegistry(ObservationRegistry)}, or {@code null}
+     */
     public @Nullable ObservationRegistry observationRegistry() {
         return observationRegistry == null ? null : (ObservationRegistry) observationRegistry;
     }
@@ -393,7 +468,15 @@ public final class WatchOptions {
      */
     public record RetrySignal(String zoneId, String taskId, CatalogException error, int attempt, Duration delay) {
 
-        /** Creates a signal. */
+        /**
+         * Creates a signal.
+         *
+         * @param zoneId the zone of the task, not {@code null}
+         * @param taskId the task, not {@code null}
+         * @param error why the poll failed, not {@code null}
+         * @param attempt how many polls in a row have failed, this one included
+         * @param delay the wait before the next poll, not {@code null}
+         */
         public RetrySignal {
             Objects.requireNonNull(zoneId, "zoneId");
             Objects.requireNonNull(taskId, "taskId");

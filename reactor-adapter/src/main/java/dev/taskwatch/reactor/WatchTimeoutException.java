@@ -13,7 +13,9 @@ public final class WatchTimeoutException extends WatchException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The configured timeout. */
     private final Duration timeout;
+    /** How long the watch ran before it ended. */
     private final Duration elapsed;
 
     /**
@@ -36,12 +38,21 @@ public final class WatchTimeoutException extends WatchException {
         this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
     }
 
-    /** The configured timeout. */
+    /**
+     * The configured timeout.
+     *
+     * @return the watch's {@link WatchOptions#timeout(Duration) timeout}, or for a watch resumed with a deadline the
+     *     time from its subscription to that deadline
+     */
     public Duration timeout() {
         return timeout;
     }
 
-    /** How long the watch ran before it ended. */
+    /**
+     * How long the watch ran before it ended.
+     *
+     * @return the time from subscription to the end, on the watch's scheduler's clock (virtual time in tests)
+     */
     public Duration elapsed() {
         return elapsed;
     }

@@ -106,22 +106,38 @@ public final class CatalogSimulator implements AutoCloseable {
         this.baseUrl = URI.create("http://127.0.0.1:" + server.port());
     }
 
-    /** Starts a simulator with the defaults described on {@link Builder}. */
+    /**
+     * Starts a simulator with the defaults described on {@link Builder}.
+     *
+     * @return a running simulator on a free port, to be {@linkplain #close() closed}
+     */
     public static CatalogSimulator start() {
         return builder().start();
     }
 
-    /** A builder for a simulator with a custom clock, OAuth2 settings or request recording. */
+    /**
+     * A builder for a simulator with a custom clock, OAuth2 settings or request recording.
+     *
+     * @return a new builder; nothing is started until {@link Builder#start()}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The base URL to give the client under test, such as {@code http://127.0.0.1:54321}. */
+    /**
+     * The base URL to give the client under test, such as {@code http://127.0.0.1:54321}.
+     *
+     * @return plain {@code http} on loopback, without a path; the same for the simulator's life
+     */
     public URI baseUrl() {
         return baseUrl;
     }
 
-    /** The clock the scripts follow and requests are timed by. */
+    /**
+     * The clock the scripts follow and requests are timed by.
+     *
+     * @return the builder's clock, else {@link Clock#systemUTC()}
+     */
     public Clock clock() {
         return clock;
     }
@@ -130,6 +146,9 @@ public final class CatalogSimulator implements AutoCloseable {
      * The script of a task, created on first use (the task's {@code created_at} is then the clock's current time,
      * to the millisecond); later calls for the same ids return the same script.
      *
+     * @param zoneId the zone id
+     * @param taskId the task id
+     * @return the task's script, to configure with its fluent methods
      * @throws IllegalArgumentException if an id is not 1–128 characters of {@code [A-Za-z0-9._~-]}
      */
     public ScriptedTask task(String zoneId, String taskId) {
@@ -141,19 +160,33 @@ public final class CatalogSimulator implements AutoCloseable {
                 () -> new ScriptedTask(this, zoneId, taskId, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     }
 
-    /** The recorded requests, oldest first (the newest {@link Builder#recordRequests(int)} of them). */
+    /**
+     * The recorded requests, oldest first (the newest {@link Builder#recordRequests(int)} of them).
+     *
+     * @return a snapshot, unaffected by later requests; of every kind (task, token, unknown paths)
+     */
     public List<RecordedRequest> requests() {
         return recorder.snapshot();
     }
 
-    /** The recorded requests for one task, oldest first. */
+    /**
+     * The recorded requests for one task, oldest first.
+     *
+     * @param zoneId the zone id, not {@code null}
+     * @param taskId the task id, not {@code null}
+     * @return a snapshot of the recorded requests for that task; empty if none (or the ids are unknown)
+     */
     public List<RecordedRequest> requests(String zoneId, String taskId) {
         Objects.requireNonNull(zoneId, "zoneId");
         Objects.requireNonNull(taskId, "taskId");
         return recorder.snapshot(zoneId, taskId);
     }
 
-    /** How many requests arrived, of any kind, recorded or not, since start or {@link #clearRequests()}. */
+    /**
+     * How many requests arrived, of any kind, recorded or not, since start or {@link #clearRequests()}.
+     *
+     * @return the count, not capped by {@link Builder#recordRequests(int)}
+     */
     public long requestCount() {
         return recorder.total();
     }
@@ -163,7 +196,11 @@ public final class CatalogSimulator implements AutoCloseable {
         recorder.clear();
     }
 
-    /** How many OAuth2 access tokens were issued. */
+    /**
+     * How many OAuth2 access tokens were issued.
+     *
+     * @return the count since start; {@link #clearRequests()} does not reset it
+     */
     public int tokensIssued() {
         return tokens.issued();
     }
@@ -177,6 +214,8 @@ public final class CatalogSimulator implements AutoCloseable {
      * How many requests a {@link Fault#stall stall} holds right now. Each holds one connection of the client under
      * test, and is released when that client gives up on it (closing the connection) or the stall ends: a count that
      * does not fall back to zero after the client cancelled shows a connection the client never let go of.
+     *
+     * @return the number of requests held right now
      */
     public int stalledRequests() {
         return tasks.stalledRequests();
@@ -254,7 +293,12 @@ public final class CatalogSimulator implements AutoCloseable {
 
         Builder() {}
 
-        /** The clock scripts follow and requests are timed by. Defaults to {@link Clock#systemUTC()}. */
+        /**
+         * The clock scripts follow and requests are timed by. Defaults to {@link Clock#systemUTC()}.
+         *
+         * @param clock the clock, not {@code null}; a {@link ManualClock} steps through scripts without sleeping
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -263,6 +307,10 @@ public final class CatalogSimulator implements AutoCloseable {
         /**
          * Accepts this OAuth2 client at {@code POST /service-account-token}. Defaults to none registered, in which
          * case any non-empty client id and secret are accepted; once one is registered, only registered ones are.
+         *
+         * @param clientId the client id, not {@code null}
+         * @param clientSecret its secret, not {@code null}; a second call for the same id replaces it
+         * @return this builder
          */
         public Builder client(String clientId, String clientSecret) {
             clients.put(
@@ -270,7 +318,12 @@ public final class CatalogSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Accepts this static token as {@code Authorization: Bearer} (an API key), besides issued tokens. */
+        /**
+         * Accepts this static token as {@code Authorization: Bearer} (an API key), besides issued tokens.
+         *
+         * @param token the API key, not {@code null}; never expires and is not revoked by {@link #revokeTokens()}
+         * @return this builder
+         */
         public Builder apiKey(String token) {
             apiKeys.add(Objects.requireNonNull(token, "token"));
             return this;
@@ -280,6 +333,9 @@ public final class CatalogSimulator implements AutoCloseable {
          * Whether task requests need {@code Authorization: Bearer} with an issued, unexpired token (by the
          * simulator's clock) or an {@link #apiKey(String) API key}; others get {@code 401 unauthorized}. Defaults to
          * {@code false}: the catalog endpoints declare no security of their own.
+         *
+         * @param required {@code true} to answer unauthenticated task requests with {@code 401}
+         * @return this builder
          */
         public Builder requireAuthorization(boolean required) {
             this.requireAuthorization = required;
@@ -289,6 +345,8 @@ public final class CatalogSimulator implements AutoCloseable {
         /**
          * How long issued tokens live ({@code expires_in}, whole seconds). Defaults to 1 hour.
          *
+         * @param lifetime the lifetime, not {@code null}; truncated to whole seconds
+         * @return this builder
          * @throws IllegalArgumentException if under one second
          */
         public Builder tokenLifetime(Duration lifetime) {
@@ -304,6 +362,8 @@ public final class CatalogSimulator implements AutoCloseable {
          * How many requests to keep for {@link #requests()} (the newest); 0 records none, as a benchmark wants.
          * {@link #requestCount()} counts all regardless. Defaults to 10,000 (a few MiB of heap).
          *
+         * @param max how many of the newest requests to keep
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder recordRequests(int max) {
@@ -314,7 +374,11 @@ public final class CatalogSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Binds a free port on {@code 127.0.0.1} and starts serving. */
+        /**
+         * Binds a free port on {@code 127.0.0.1} and starts serving.
+         *
+         * @return a running simulator, to be {@linkplain CatalogSimulator#close() closed}
+         */
         public CatalogSimulator start() {
             return new CatalogSimulator(this);
         }

@@ -75,6 +75,7 @@ public final class Fault {
      * ({@code 429 rate_limit_exceeded}, {@code 503 service_unavailable}, {@code 500 internal_error}, ...).
      *
      * @param status the HTTP status, 200–599 (any code, though 4xx and 5xx are the useful ones)
+     * @return a fault to give {@link ScriptedTask#fault(int, Fault)} or {@link ScriptedTask#randomFaults}
      * @throws IllegalArgumentException if {@code status} is outside 200–599
      */
     public static Fault status(int status) {
@@ -84,12 +85,20 @@ public final class Fault {
         return new Fault(Kind.STATUS, status, null, 0, -1, -1);
     }
 
-    /** A {@code 502 Bad Gateway} with an HTML body, as a proxy in front of the API sends it. */
+    /**
+     * A {@code 502 Bad Gateway} with an HTML body, as a proxy in front of the API sends it.
+     *
+     * @return the shared fault; the client should see a transient {@code 502} without error details
+     */
     public static Fault htmlBadGateway() {
         return HTML;
     }
 
-    /** Closes the connection abruptly (TCP reset) without sending any response. Recorded with status {@code 0}. */
+    /**
+     * Closes the connection abruptly (TCP reset) without sending any response. Recorded with status {@code 0}.
+     *
+     * @return the shared fault; the client should see a transport failure
+     */
     public static Fault reset() {
         return RESET;
     }
@@ -99,6 +108,8 @@ public final class Fault {
      * arrived (a {@code 404} within {@link ScriptedTask#notFoundFor(int)}, else the scripted status). No thread
      * waits: a timer on the connection's event loop, cancelled when the client gives up or the simulator closes.
      *
+     * @param duration how long to hold the request, not {@code null}; wall-clock time, not the simulator's clock
+     * @return a fault that makes a client's response timeout fire when {@code duration} exceeds it
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public static Fault stall(Duration duration) {
@@ -112,12 +123,18 @@ public final class Fault {
     /**
      * Never answers: the request is held until the client gives up or {@link CatalogSimulator#close()} closes the
      * connection. Recorded with status {@code 0}.
+     *
+     * @return the shared fault; counted by {@link CatalogSimulator#stalledRequests()} while it holds a request
      */
     public static Fault stallForever() {
         return STALL_FOREVER;
     }
 
-    /** A {@code 200} whose body is the scripted Task JSON cut in half (not valid JSON). */
+    /**
+     * A {@code 200} whose body is the scripted Task JSON cut in half (not valid JSON).
+     *
+     * @return the shared fault; the client should fail with a protocol error
+     */
     public static Fault malformedBody() {
         return MALFORMED;
     }
@@ -125,6 +142,8 @@ public final class Fault {
     /**
      * A {@code 200} whose body is a valid Task padded to {@link #DEFAULT_OVERSIZED_BYTES} (2 MiB) with an extra field,
      * sent with its {@code Content-Length}.
+     *
+     * @return a fault over the client's default 1 MiB response cap
      */
     public static Fault oversizedBody() {
         return oversizedBody(DEFAULT_OVERSIZED_BYTES);
@@ -133,6 +152,8 @@ public final class Fault {
     /**
      * A {@code 200} whose body is a valid Task padded with an extra field to at least {@code bytes} bytes.
      *
+     * @param bytes the smallest body size, in bytes
+     * @return a fault sent with its {@code Content-Length}
      * @throws IllegalArgumentException if {@code bytes} is below 1024 or above 64 MiB
      */
     public static Fault oversizedBody(int bytes) {
@@ -145,6 +166,8 @@ public final class Fault {
     /**
      * A {@code 200} reporting the status before the current one, as a lagging replica might: {@code pending} while
      * running, {@code running} once completed or failed. A pending task is reported as pending.
+     *
+     * @return the shared fault; a watcher should not emit the older status again
      */
     public static Fault staleStatus() {
         return STALE;
@@ -156,6 +179,8 @@ public final class Fault {
      * of a server that closes an idle keep-alive connection just as the client reuses it ("connection prematurely
      * closed"). The closed request is recorded with status {@code 0} and this fault; a task request among them still
      * counts as that task's (see {@link ScriptedTask#requestsClosedOnReuse()}).
+     *
+     * @return the shared fault
      */
     public static Fault closeOnReuse() {
         return CLOSE_ON_REUSE;
@@ -165,6 +190,8 @@ public final class Fault {
      * Answers as scripted the way an HTTP/1.0 server does: {@code Connection: close}, no {@code Content-Length} and no
      * chunked encoding, the body ended by closing the connection. (The status line keeps the request's version,
      * HTTP/1.1: Reactor Netty's server answers in the version it was asked in.)
+     *
+     * @return the shared fault; a client should read the whole body and not reuse the connection
      */
     public static Fault closeDelimitedBody() {
         return CLOSE_DELIMITED;
@@ -174,6 +201,8 @@ public final class Fault {
      * A copy that also sends {@code Retry-After} in whole seconds (rounded up) with its response. Ignored by
      * {@link #reset()} and the stalls (a stall that ends answers as scripted, with the script's hints).
      *
+     * @param hint the delay to advertise, not {@code null}
+     * @return a new fault; this one is unchanged
      * @throws IllegalArgumentException if {@code hint} is negative
      */
     public Fault retryAfter(Duration hint) {
@@ -184,6 +213,8 @@ public final class Fault {
     /**
      * A copy that also sends {@code retry-after-ms} with its response.
      *
+     * @param hint the delay to advertise, not {@code null}; sent in whole milliseconds (truncated)
+     * @return a new fault; this one is unchanged
      * @throws IllegalArgumentException if {@code hint} is negative
      */
     public Fault retryAfterMillis(Duration hint) {
@@ -194,6 +225,8 @@ public final class Fault {
     /**
      * The HTTP status this fault answers with, or {@code 0} when it sends none (reset, stall) or answers as scripted
      * ({@link #closeOnReuse()}, {@link #closeDelimitedBody()}).
+     *
+     * @return the status, or {@code 0}
      */
     public int httpStatus() {
         return status;

@@ -29,7 +29,12 @@ public final class ManualClock extends Clock {
         this.now = start;
     }
 
-    /** A clock standing at {@code start}. */
+    /**
+     * A clock standing at {@code start}.
+     *
+     * @param start the instant to stand at, not {@code null}
+     * @return a new clock in UTC that stays there until {@link #advance(Duration) advanced}
+     */
     public static ManualClock at(Instant start) {
         return new ManualClock(Objects.requireNonNull(start, "start"));
     }
@@ -37,6 +42,7 @@ public final class ManualClock extends Clock {
     /**
      * Moves the clock forward.
      *
+     * @param duration how far, not {@code null}; zero leaves it where it is
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public synchronized void advance(Duration duration) {

@@ -37,7 +37,19 @@ public record RecordedRequest(
         int status,
         @Nullable Fault fault) {
 
-    /** Creates a record, copying the headers and lower-casing their names. */
+    /**
+     * Creates a record, copying the headers and lower-casing their names.
+     *
+     * @param time when it arrived, not {@code null}
+     * @param method the HTTP method, not {@code null}
+     * @param uri the request target, not {@code null}
+     * @param headers the headers, not {@code null}; names differing only in case are merged, values joined with
+     *     {@code ", "}
+     * @param zoneId the zone of a task request, else {@code null}
+     * @param taskId the task of a task request, else {@code null}
+     * @param status the HTTP status answered, or {@code 0} when none is sent
+     * @param fault the fault applied, or {@code null}
+     */
     public RecordedRequest {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(method, "method");
@@ -47,7 +59,12 @@ public record RecordedRequest(
         headers = Collections.unmodifiableMap(copy);
     }
 
-    /** The value of a header, by case-insensitive name, or {@code null} if absent. */
+    /**
+     * The value of a header, by case-insensitive name, or {@code null} if absent.
+     *
+     * @param name the header name in any case, not {@code null}
+     * @return the value, repeated values joined with {@code ", "}, or {@code null}
+     */
     public @Nullable String header(String name) {
         return headers.get(name.toLowerCase(Locale.ROOT));
     }

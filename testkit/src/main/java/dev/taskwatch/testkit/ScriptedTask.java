@@ -102,6 +102,9 @@ public final class ScriptedTask {
     /**
      * When the task was created: {@code created_at} and the start of its pending phase. Defaults to the simulator
      * clock's time when the task was first scripted.
+     *
+     * @param createdAt the creation time, not {@code null}; truncated to the millisecond
+     * @return this script, for chaining
      */
     public synchronized ScriptedTask createdAt(Instant createdAt) {
         this.createdAt =
@@ -112,6 +115,8 @@ public final class ScriptedTask {
     /**
      * How long the task reports {@code pending} after creation. Defaults to zero (never seen pending).
      *
+     * @param duration the pending phase, by the simulator's clock, not {@code null}
+     * @return this script, for chaining
      * @throws IllegalArgumentException if negative
      */
     public synchronized ScriptedTask pending(Duration duration) {
@@ -123,6 +128,8 @@ public final class ScriptedTask {
      * How long the task reports {@code running} after its pending phase. Defaults to zero. Use a very long duration
      * for a task that never ends.
      *
+     * @param duration the running phase, by the simulator's clock, not {@code null}
+     * @return this script, for chaining
      * @throws IllegalArgumentException if negative
      */
     public synchronized ScriptedTask running(Duration duration) {
@@ -134,6 +141,9 @@ public final class ScriptedTask {
      * Ends the task completed: {@code 303 See Other} with {@code Location: {base}/zones/{zone}/installs/{installId}}
      * and an empty body. The install id also appears as {@code install_id} in the task's {@code 200} bodies. This is
      * the default outcome, with install id {@code install-{taskId}}.
+     *
+     * @param installId the install id, not {@code null}; replaces an earlier {@link #fails(String)}
+     * @return this script, for chaining
      */
     public synchronized ScriptedTask completes(String installId) {
         this.installId = Objects.requireNonNull(installId, "installId");
@@ -141,14 +151,25 @@ public final class ScriptedTask {
         return changed();
     }
 
-    /** Ends the task failed: {@code 200} with {@code "status":"failed"} and this {@code error_message}. */
+    /**
+     * Ends the task failed: {@code 200} with {@code "status":"failed"} and this {@code error_message}.
+     *
+     * @param errorMessage the message, not {@code null}; replaces an earlier {@link #completes(String)}
+     * @return this script, for chaining
+     */
     public synchronized ScriptedTask fails(String errorMessage) {
         this.errorMessage = Objects.requireNonNull(errorMessage, "errorMessage");
         this.installId = null;
         return changed();
     }
 
-    /** The task's operation. Defaults to {@link TaskOperation#CREATE}. */
+    /**
+     * The task's operation. Defaults to {@link TaskOperation#CREATE}.
+     *
+     * @param operation the operation, not {@code null}
+     * @return this script, for chaining
+     * @throws IllegalArgumentException if {@code operation} is {@link TaskOperation#UNKNOWN}, which has no wire value
+     */
     public synchronized ScriptedTask operation(TaskOperation operation) {
         Objects.requireNonNull(operation, "operation");
         String wire = operation.wireValue();
@@ -159,7 +180,14 @@ public final class ScriptedTask {
         return changed();
     }
 
-    /** The package fields: {@code package_id}, {@code package_slug}, {@code package_version}. Defaults to none. */
+    /**
+     * The package fields: {@code package_id}, {@code package_slug}, {@code package_version}. Defaults to none.
+     *
+     * @param packageId the package id, not {@code null}
+     * @param packageSlug the package slug, not {@code null}
+     * @param packageVersion the version, sent as a JSON integer
+     * @return this script, for chaining
+     */
     public synchronized ScriptedTask packageInfo(String packageId, String packageSlug, long packageVersion) {
         this.packageId = Objects.requireNonNull(packageId, "packageId");
         this.packageSlug = Objects.requireNonNull(packageSlug, "packageSlug");
@@ -167,7 +195,12 @@ public final class ScriptedTask {
         return changed();
     }
 
-    /** Adds a warning, reported in every {@code 200} body of the task (a {@code 303} has no body). */
+    /**
+     * Adds a warning, reported in every {@code 200} body of the task (a {@code 303} has no body).
+     *
+     * @param warning the warning, not {@code null}; added after earlier ones
+     * @return this script, for chaining
+     */
     public synchronized ScriptedTask warning(Warning warning) {
         warnings.add(Objects.requireNonNull(warning, "warning"));
         return changed();
@@ -176,6 +209,10 @@ public final class ScriptedTask {
     /**
      * Adds a warning with this code (such as {@code conflict}) and message, {@code status 200}, the task's path and
      * its creation time, as a delete task reports an adopted entity it keeps.
+     *
+     * @param codeValue the raw code, not {@code null}; need not be one {@link dev.taskwatch.core.ErrorCode} knows
+     * @param message the message, not {@code null}
+     * @return this script, for chaining
      */
     public synchronized ScriptedTask warning(String codeValue, String message) {
         Objects.requireNonNull(codeValue, "codeValue");
@@ -183,7 +220,12 @@ public final class ScriptedTask {
         return warning(new Warning(codeValue, List.of(), message, "/zones/" + key, null, 200, createdAt));
     }
 
-    /** Adds a link to the task's {@code 200} bodies. */
+    /**
+     * Adds a link to the task's {@code 200} bodies.
+     *
+     * @param link the link, not {@code null}; added after earlier ones
+     * @return this script, for chaining
+     */
     public synchronized ScriptedTask link(Task.Link link) {
         links.add(Objects.requireNonNull(link, "link"));
         return changed();
@@ -193,6 +235,8 @@ public final class ScriptedTask {
      * Makes the first {@code requests} requests answer {@code 404 not_found}, as the API does while a new task is not
      * yet visible. Defaults to 0.
      *
+     * @param requests how many requests, counted from the task's first
+     * @return this script, for chaining
      * @throws IllegalArgumentException if negative
      */
     public synchronized ScriptedTask notFoundFor(int requests) {
@@ -206,6 +250,9 @@ public final class ScriptedTask {
     /**
      * Applies {@code fault} to the task's {@code nth} request (1 = the first), replacing any fault scripted for it.
      *
+     * @param nth the request's number, counted from 1
+     * @param fault the fault, not {@code null}; it takes precedence over {@link #randomFaults}
+     * @return this script, for chaining
      * @throws IllegalArgumentException if {@code nth} is below 1
      */
     public synchronized ScriptedTask fault(int nth, Fault fault) {
@@ -221,6 +268,10 @@ public final class ScriptedTask {
      * which fault hits a request depends only on the seed, the zone and task ids and the request's number, not on
      * timing. A probability of 0 turns random faults off.
      *
+     * @param probability the chance, from 0 to 1, that a request meets a fault
+     * @param seed the seed that makes the choice reproducible
+     * @param choices the faults to pick from, uniformly; none may be {@code null}
+     * @return this script, for chaining
      * @throws IllegalArgumentException if {@code probability} is not within 0–1, or it is positive with no choices
      */
     public synchronized ScriptedTask randomFaults(double probability, long seed, Fault... choices) {
@@ -244,6 +295,8 @@ public final class ScriptedTask {
      * Sends {@code Retry-After} in whole seconds (rounded up) with every answer as scripted (the {@code 200}s and the
      * {@code 303}). Defaults to none.
      *
+     * @param hint the delay to advertise, not {@code null}
+     * @return this script, for chaining
      * @throws IllegalArgumentException if negative
      */
     public synchronized ScriptedTask retryAfter(Duration hint) {
@@ -255,6 +308,8 @@ public final class ScriptedTask {
     /**
      * Sends {@code retry-after-ms} with every answer as scripted. Defaults to none.
      *
+     * @param hint the delay to advertise, not {@code null}; sent in whole milliseconds (truncated)
+     * @return this script, for chaining
      * @throws IllegalArgumentException if negative
      */
     public synchronized ScriptedTask retryAfterMillis(Duration hint) {
@@ -264,17 +319,29 @@ public final class ScriptedTask {
 
     // ---------------------------------------------------------------- observations
 
-    /** The zone id. */
+    /**
+     * The zone id.
+     *
+     * @return the zone id, as given to {@link CatalogSimulator#task(String, String)}
+     */
     public String zoneId() {
         return zoneId;
     }
 
-    /** The task id. */
+    /**
+     * The task id.
+     *
+     * @return the task id, as given to {@link CatalogSimulator#task(String, String)}
+     */
     public String taskId() {
         return taskId;
     }
 
-    /** The task's {@code created_at}. */
+    /**
+     * The task's {@code created_at}.
+     *
+     * @return the creation time, to the millisecond
+     */
     public synchronized Instant createdAt() {
         return createdAt;
     }
@@ -282,6 +349,8 @@ public final class ScriptedTask {
     /**
      * When the script makes the task terminal (completed or failed): creation + pending + running. A benchmark's
      * detection delay is the time a watcher saw it minus this.
+     *
+     * @return the instant by the simulator's clock, computed from the current script
      */
     public Instant terminalAt() {
         return plan().terminalAt;
@@ -290,12 +359,18 @@ public final class ScriptedTask {
     /**
      * When the simulator first answered this task as terminal (the {@code 303}, or the {@code 200} with status
      * {@code failed}), by its clock; {@code null} if it has not yet.
+     *
+     * @return the instant of the first terminal answer, or {@code null}
      */
     public @Nullable Instant terminalReportedAt() {
         return terminalReportedAt.get();
     }
 
-    /** How many requests reached this task so far (see the class description for what counts). */
+    /**
+     * How many requests reached this task so far (see the class description for what counts).
+     *
+     * @return the count; {@link CatalogSimulator#clearRequests()} does not reset it
+     */
     public int requestCount() {
         return requestCount.get();
     }
@@ -304,6 +379,8 @@ public final class ScriptedTask {
      * The numbers of this task's requests that arrived on a connection left to close by {@link Fault#closeOnReuse()}
      * (scripted on any task) and were closed on unanswered, in arrival order: failures no fault of this task's own
      * script explains.
+     *
+     * @return an unmodifiable copy, empty if none
      */
     public List<Integer> requestsClosedOnReuse() {
         return List.copyOf(closedOnReuse);
@@ -314,6 +391,8 @@ public final class ScriptedTask {
      * request is answered as scripted. Random faults are a pure function of the script, so a test can read ahead
      * which requests they will hit, for example to size a retry budget that no unlucky streak exceeds.
      *
+     * @param n the request's number, counted from 1
+     * @return the fault, or {@code null}
      * @throws IllegalArgumentException if {@code n} is below 1
      */
     public @Nullable Fault faultFor(int n) {
