@@ -28,12 +28,22 @@ public final class TaskwatchEndpoint {
 
     private final TaskWatcher watcher;
 
-    /** An endpoint reporting on {@code watcher}. */
+    /**
+     * An endpoint reporting on {@code watcher}.
+     *
+     * @param watcher the watcher whose watches to list, not {@code null}; usually the auto-configured one
+     * @throws NullPointerException if {@code watcher} is {@code null}
+     */
     public TaskwatchEndpoint(TaskWatcher watcher) {
         this.watcher = Objects.requireNonNull(watcher, "watcher");
     }
 
-    /** The watcher's active watches, ordered by zone and task. */
+    /**
+     * The watcher's active watches, ordered by zone and task. Reads the watcher's state; sends no request.
+     *
+     * @return a snapshot taken at the call, one entry per polling loop; its list is empty when nothing is being
+     *     polled
+     */
     @ReadOperation
     public Watches watches() {
         return new Watches(watcher.activeWatches().stream().map(Watch::of).toList());
@@ -46,7 +56,12 @@ public final class TaskwatchEndpoint {
      */
     public record Watches(List<Watch> watches) implements OperationResponseBody {
 
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param watches one entry per task being polled, not {@code null}, without {@code null} elements
+         * @throws NullPointerException if {@code watches} or one of its elements is {@code null}
+         */
         public Watches {
             watches = List.copyOf(watches);
         }

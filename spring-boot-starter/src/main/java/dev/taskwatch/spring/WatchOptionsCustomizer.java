@@ -24,6 +24,11 @@ public interface WatchOptionsCustomizer {
     /**
      * Returns the options to use, usually {@code options} with some setters applied ({@link WatchOptions} is
      * immutable).
+     *
+     * @param options the options so far: the {@code taskwatch.watch.*} properties over {@link WatchOptions#defaults()},
+     *     then every customizer ordered before this one
+     * @return the options to use, not {@code null}: a {@code null} fails the creation of the watcher, naming this
+     *     customizer
      */
     WatchOptions customize(WatchOptions options);
 }

@@ -36,6 +36,11 @@ public interface CatalogTaskActivities {
      *   <li>Cancelling the activity stops the wait: no request is sent after the cancellation is seen (at the next
      *       heartbeat, within half the heartbeat timeout).
      * </ul>
+     *
+     * @param zoneId the zone id: 1–128 characters of {@code [A-Za-z0-9._~-]}, not {@code .} or {@code ..}
+     * @param taskId the task id, same rules
+     * @return the task, with status {@code completed}; its {@link TerminalTask#installId()}, when the task names
+     *     one, is what {@link PackageInstallActivities#uninstall} takes
      */
     @ActivityMethod
     TerminalTask awaitTask(String zoneId, String taskId);

@@ -72,7 +72,15 @@ public final class CatalogTaskActivitiesImpl implements CatalogTaskActivities, A
         this.listener = listener;
     }
 
-    /** Activities that wait with {@code watcher}; closing them does not close it. */
+    /**
+     * Activities that wait with {@code watcher}; closing them does not close it.
+     *
+     * @param watcher the watcher every wait polls through, not {@code null}; its options (backoff, error budget,
+     *     not-found grace) apply to each wait, its {@code timeout} only when the activity has no schedule-to-close
+     *     timeout
+     * @return new activities to register with one worker, with no waits yet
+     * @throws NullPointerException if {@code watcher} is {@code null}
+     */
     public static CatalogTaskActivitiesImpl create(TaskWatcher watcher) {
         return new CatalogTaskActivitiesImpl(
                 Objects.requireNonNull(watcher, "watcher"), Schedulers.boundedElastic(), t -> {});

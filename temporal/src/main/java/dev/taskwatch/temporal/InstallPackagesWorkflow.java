@@ -25,6 +25,11 @@ public interface InstallPackagesWorkflow {
      * as soon as one install fails or its wait ends in error: the other waits are cancelled, and every install that had
      * completed by then is uninstalled. The message names the package that failed and the installs rolled back.
      * Installs still running when the waits are cancelled are not rolled back: the catalog has not finished them.
+     *
+     * @param zoneId the zone to install into, passed to every activity
+     * @param packageSlugs the packages to install, all at once; an empty list returns an empty list without calling
+     *     any activity
+     * @return the completed tasks, one per slug, in the same order
      */
     @WorkflowMethod
     List<TerminalTask> install(String zoneId, List<String> packageSlugs);

@@ -38,9 +38,13 @@ public final class InstallPackagesWorkflowImpl implements InstallPackagesWorkflo
     }
 
     /**
+     * With the given activity options, for a {@code registerWorkflowImplementationFactory}. Call it only from workflow
+     * code: it creates the activity stubs.
+     *
      * @param awaitOptions the options of each {@link CatalogTaskActivities#awaitTask} call: set a schedule-to-close
      *     timeout (the wait's deadline) and a heartbeat timeout
      * @param installOptions the options of the {@link PackageInstallActivities} calls
+     * @throws NullPointerException if either is {@code null}
      */
     public InstallPackagesWorkflowImpl(ActivityOptions awaitOptions, ActivityOptions installOptions) {
         Objects.requireNonNull(awaitOptions, "awaitOptions");
@@ -49,7 +53,12 @@ public final class InstallPackagesWorkflowImpl implements InstallPackagesWorkflo
         this.installs = Workflow.newActivityStub(PackageInstallActivities.class, installOptions);
     }
 
-    /** A 30-minute deadline, a 20-second heartbeat timeout, cancellation confirmed before the workflow goes on. */
+    /**
+     * A 30-minute deadline, a 20-second heartbeat timeout, cancellation confirmed before the workflow goes on.
+     *
+     * @return new options on each call; retries back off from 1 second to at most 30 seconds apart, with no limit on
+     *     attempts within the deadline
+     */
     public static ActivityOptions defaultAwaitOptions() {
         return ActivityOptions.newBuilder()
                 .setScheduleToCloseTimeout(Duration.ofMinutes(30))
@@ -62,7 +71,11 @@ public final class InstallPackagesWorkflowImpl implements InstallPackagesWorkflo
                 .build();
     }
 
-    /** A one-minute start-to-close timeout, retried up to five times. */
+    /**
+     * A one-minute start-to-close timeout, at most five attempts.
+     *
+     * @return new options on each call; retries use Temporal's default backoff
+     */
     public static ActivityOptions defaultInstallOptions() {
         return ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofMinutes(1))

@@ -23,7 +23,17 @@ public record TerminalTask(
         @Nullable String errorMessage,
         @Nullable String packageSlug) {
 
-    /** @throws NullPointerException if {@code zoneId}, {@code taskId} or {@code status} is null */
+    /**
+     * Checks that the fields every task has are present.
+     *
+     * @param zoneId the zone, not {@code null}
+     * @param taskId the task, not {@code null}
+     * @param status the raw status, not {@code null}; {@code completed} or {@code failed} when an activity builds it
+     * @param installId the install the task created or deleted, or {@code null} when unknown
+     * @param errorMessage why the task failed, or {@code null}
+     * @param packageSlug the package's slug, or {@code null} when the task did not say
+     * @throws NullPointerException if {@code zoneId}, {@code taskId} or {@code status} is null
+     */
     public TerminalTask {
         Objects.requireNonNull(zoneId, "zoneId");
         Objects.requireNonNull(taskId, "taskId");
@@ -35,7 +45,11 @@ public record TerminalTask(
                 zoneId, task.id(), task.statusValue(), task.installId(), task.errorMessage(), task.packageSlug());
     }
 
-    /** Whether the task failed. */
+    /**
+     * Whether the task failed.
+     *
+     * @return {@code true} if the status is {@code failed}; {@code false} for {@code completed} or any other status
+     */
     public boolean failed() {
         return "failed".equals(status);
     }
