@@ -33,6 +33,8 @@ public interface CatalogTaskActivities {
      *       non-retryable {@code ApplicationFailure} of type {@value CatalogTaskActivitiesImpl#WATCH_FAILED}; a
      *       transient one that used up the watcher's error budget with a retryable one, so Temporal's retry policy
      *       decides, and the retry resumes from the last heartbeat.
+     *   <li>An invalid zone or task id fails it at once, before any request, with a non-retryable
+     *       {@code ApplicationFailure} of type {@value CatalogTaskActivitiesImpl#INVALID_ID}.
      *   <li>Cancelling the activity stops the wait: no request is sent after the cancellation is seen (at the next
      *       heartbeat, within half the heartbeat timeout).
      * </ul>

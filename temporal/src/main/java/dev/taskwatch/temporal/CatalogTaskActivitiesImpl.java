@@ -7,6 +7,7 @@ import dev.taskwatch.reactor.TaskWatcher;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -48,6 +49,9 @@ public final class CatalogTaskActivitiesImpl implements CatalogTaskActivities, A
 
     /** The {@code ApplicationFailure} type of a watch that ended with an error before the task did. */
     public static final String WATCH_FAILED = "CatalogTaskWatchFailed";
+
+    /** The {@code ApplicationFailure} type of a zone or task id the API would refuse: retrying cannot help. */
+    public static final String INVALID_ID = "CatalogTaskInvalidId";
 
     static final Duration DEFAULT_HEARTBEAT_PERIOD = Duration.ofSeconds(30);
 
@@ -93,7 +97,13 @@ public final class CatalogTaskActivitiesImpl implements CatalogTaskActivities, A
         if (closed) {
             throw new IllegalStateException("these activities are closed: the worker is shutting down");
         }
-        ResumePoint from = resumePoint(context, info, zoneId, taskId);
+        ResumePoint from;
+        try {
+            from = resumePoint(context, info, zoneId, taskId);
+        } catch (IllegalArgumentException e) {
+            // An invalid id: Temporal would retry a plain exception until the deadline, with the same outcome.
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), INVALID_ID);
+        }
         Duration heartbeatTimeout = info.getHeartbeatTimeout();
         Duration period = heartbeatTimeout.isZero() ? DEFAULT_HEARTBEAT_PERIOD : heartbeatTimeout.dividedBy(2);
         ActivityWait wait = new ActivityWait(

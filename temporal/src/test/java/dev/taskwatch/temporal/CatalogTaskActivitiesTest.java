@@ -100,6 +100,24 @@ class CatalogTaskActivitiesTest {
     }
 
     @Test
+    void anInvalidTaskIdFailsTheActivityAtOnceWithoutRetryOrRequest() throws Exception {
+        h.process(Harness.fastPolls(), awaitOptions(Duration.ofMinutes(5), Duration.ofSeconds(5)));
+        AwaitOneWorkflow flow = workflow("invalid-id");
+
+        Throwable thrown = catchThrowable(() -> result(WorkflowClient.execute(flow::await, ZONE, "../task")));
+
+        assertThat(thrown).hasCauseInstanceOf(WorkflowFailedException.class);
+        Throwable activity = thrown.getCause().getCause();
+        assertThat(activity).isInstanceOf(ActivityFailure.class);
+        ApplicationFailure failure = (ApplicationFailure) activity.getCause();
+        assertThat(failure.getType()).isEqualTo(CatalogTaskActivitiesImpl.INVALID_ID);
+        assertThat(failure.isNonRetryable()).isTrue();
+        assertThat(failure.getOriginalMessage()).contains("taskId");
+        assertThat(((ActivityFailure) activity).getRetryState().name()).isEqualTo("RETRY_STATE_NON_RETRYABLE_FAILURE");
+        assertThat(h.sim.requestCount()).isZero();
+    }
+
+    @Test
     void aFailedTaskFailsTheActivityWithoutRetry() throws Exception {
         h.sim.task(ZONE, "task-2").fails("disk full");
         h.process(Harness.fastPolls(), awaitOptions(Duration.ofMinutes(5), Duration.ofSeconds(5)));
