@@ -91,6 +91,23 @@ class ProgressTest {
     }
 
     @Test
+    void aRetryTellsHowManyFailuresInARowAnAnswerResets() {
+        progress.pollSent(0);
+        Progress.Step first = progress.onFailure(api(503), 0);
+        Progress.Step second = progress.onFailure(api(503), 0);
+        progress.onResponse(Tasks.response("running"));
+        Progress.Step afterAnAnswer = progress.onFailure(api(502), 0);
+
+        assertThat(first.retry()).isNotNull();
+        assertThat(first.retry().attempt()).isEqualTo(1);
+        assertThat(second.retry().attempt()).isEqualTo(2);
+        assertThat(afterAnAnswer.retry().attempt()).isEqualTo(1);
+        assertThat(afterAnAnswer.retry().error()).isInstanceOf(CatalogApiException.class);
+        assertThat(afterAnAnswer.retry().zoneId()).isEqualTo(ZONE);
+        assertThat(afterAnAnswer.retry().taskId()).isEqualTo(TASK);
+    }
+
+    @Test
     void aRepeatedStatusIsNotATransitionAndReplacesWhatLateSubscribersReceive() {
         progress.pollSent(0);
         Task first = Tasks.task("running");
@@ -181,7 +198,7 @@ class ProgressTest {
                 t.operationValue(),
                 "running",
                 t.updatedAt(),
-                null,
+                "a note the redirect does not repeat",
                 null,
                 List.of(new Task.Link("#app-1", "adopted", java.util.Map.of(), java.util.Map.of(), null)),
                 t.packageId(),
@@ -196,6 +213,7 @@ class ProgressTest {
         assertThat(completed.createdAt()).isEqualTo(running.createdAt());
         assertThat(completed.updatedAt()).isEqualTo(running.updatedAt());
         assertThat(completed.operationValue()).isEqualTo("create");
+        assertThat(completed.errorMessage()).isEqualTo("a note the redirect does not repeat");
         assertThat(completed.packageId()).isEqualTo(running.packageId());
         assertThat(completed.packageSlug()).isEqualTo(running.packageSlug());
         assertThat(completed.packageVersion()).isEqualTo(running.packageVersion());
