@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Certificates made at test time with the JDK's {@code keytool}, so that no key material is committed (no
@@ -42,52 +43,14 @@ public final class TestCertificates {
     /** A self-signed server certificate for {@code cn} with the given subject alternative names. */
     public Path selfSigned(String name, String cn, String san) {
         Path store = dir.resolve(name + ".p12");
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "server",
-                "-dname",
-                "CN=" + cn,
-                "-ext",
-                "SAN=" + san,
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-validity",
-                "2",
-                "-keystore",
-                store.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                PASSWORD);
+        generateKeyPair(store, "server", "CN=" + cn, "SAN=" + san);
         return store;
     }
 
     /** A certificate authority; its store holds the CA key, {@link #trustStore} the certificate alone. */
     public Path authority(String name) {
         Path store = dir.resolve(name + ".p12");
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "ca",
-                "-dname",
-                "CN=taskwatch test CA " + name,
-                "-ext",
-                "bc:c",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-validity",
-                "2",
-                "-keystore",
-                store.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                PASSWORD);
+        generateKeyPair(store, "ca", "CN=taskwatch test CA " + name, "bc:c");
         keytool(
                 "-exportcert",
                 "-alias",
@@ -126,24 +89,7 @@ public final class TestCertificates {
         Path store = dir.resolve(name + ".p12");
         String csr = dir.resolve(name + ".csr").toString();
         String cer = dir.resolve(name + ".cer").toString();
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "server",
-                "-dname",
-                "CN=" + cn,
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-validity",
-                "2",
-                "-keystore",
-                store.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                PASSWORD);
+        generateKeyPair(store, "server", "CN=" + cn, null);
         keytool("-certreq", "-alias", "server", "-keystore", store.toString(), "-storepass", PASSWORD, "-file", csr);
         keytool(
                 "-gencert",
@@ -175,6 +121,28 @@ public final class TestCertificates {
                 PASSWORD);
         keytool("-importcert", "-alias", "server", "-file", cer, "-keystore", store.toString(), "-storepass", PASSWORD);
         return store;
+    }
+
+    /** An EC P-256 key pair valid for two days under {@code alias} in a new PKCS#12 {@code store}. */
+    private void generateKeyPair(Path store, String alias, String dname, @Nullable String extension) {
+        List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-dname", dname));
+        if (extension != null) {
+            args.addAll(List.of("-ext", extension));
+        }
+        args.addAll(List.of(
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD));
+        keytool(args.toArray(String[]::new));
     }
 
     /** Key managers over the key and chain in {@code store}, for a TLS server. */
