@@ -25,7 +25,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockResponseBody;
 import mockwebserver3.MockWebServer;
@@ -721,10 +720,8 @@ class CatalogTasksClientTest {
     void untrustedCertificateIsADefiniteTransportError(@TempDir Path dir) throws Exception {
         // Made by keytool at test time: no key material is committed.
         Path store = new TestCertificates(dir).selfSigned("server", "localhost", "dns:localhost,ip:127.0.0.1");
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(TestCertificates.keyManagers(store).getKeyManagers(), null, null);
         try (MockWebServer https = new MockWebServer()) {
-            https.useHttps(tls.getSocketFactory());
+            https.useHttps(TestCertificates.serverContext(store).getSocketFactory());
             https.start();
             https.enqueue(ok("running"));
             try (CatalogTasksClient verifying = Fixtures.client(https)

@@ -14,7 +14,6 @@ import io.netty.handler.codec.quic.Quic;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import javax.net.ssl.SSLContext;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
@@ -49,10 +48,8 @@ class NoHttp3OrQuicTest {
         // classes that fails with NoClassDefFoundError instead of reaching the server. A self-signed certificate
         // makes the handshake end where the client checks trust, which is as far as TLS goes with the JDK's trust.
         Path store = new TestCertificates(dir).selfSigned("server", "localhost", "dns:localhost,ip:127.0.0.1");
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(TestCertificates.keyManagers(store).getKeyManagers(), null, null);
         try (MockWebServer https = new MockWebServer()) {
-            https.useHttps(tls.getSocketFactory());
+            https.useHttps(TestCertificates.serverContext(store).getSocketFactory());
             https.start();
             try (CatalogTasksClient client = Fixtures.client(https).build()) {
 

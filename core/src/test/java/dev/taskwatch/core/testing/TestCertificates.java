@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -143,6 +144,23 @@ public final class TestCertificates {
                 "-storepass",
                 PASSWORD));
         keytool(args.toArray(String[]::new));
+    }
+
+    /**
+     * A TLS server context over the key and chain in {@code store}, as a {@code MockWebServer.useHttps} socket factory
+     * needs: {@code server.useHttps(TestCertificates.serverContext(store).getSocketFactory())}.
+     *
+     * @param store a store made here
+     * @return an initialised TLS context with the store's key managers and the JDK's trust
+     */
+    public static SSLContext serverContext(Path store) {
+        try {
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(keyManagers(store).getKeyManagers(), null, null);
+            return tls;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a TLS context from " + store, e);
+        }
     }
 
     /** Key managers over the key and chain in {@code store}, for a TLS server. */
